@@ -1,0 +1,115 @@
+// Loads the configuration: shipped config/default.yaml ← operator file (--config or
+// LPRGW_CONFIG) ← LPRGW_* environment variables, then validates it against the schema.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type GatewayConfig } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+
+/** Environment variables that always work (DESIGN.md), and the config key each sets. */
+export const ENV_KEYS: Record<string, string> = {
+  LPRGW_DATA_DIR: 'dataDir',
+  LPRGW_GATEWAY_ID: 'gatewayId',
+  LPRGW_CHECKPOINT_ID: 'checkpointId',
+  LPRGW_HTTP_HOST: 'http.host',
+  LPRGW_HTTP_PORT: 'http.port',
+  LPRGW_MAX_MESSAGE_BYTES: 'http.maxMessageBytes',
+  LPRGW_CAMERA_TZ: 'camera.timezone',
+  LPRGW_CAMERA_NETWORKS: 'camera.networks',
+  LPRGW_DEDUPE_WINDOW: 'camera.dedupeWindow',
+  LPRGW_MQTT_HOST: 'mqtt.host',
+  LPRGW_MQTT_PORT: 'mqtt.port',
+  LPRGW_UPLINK_URL: 'uplink.url',
+  LPRGW_UPLINK_USERNAME: 'uplink.username',
+  LPRGW_UPLINK_PASSWORD: 'uplink.password',
+  LPRGW_UPLINK_TOPIC_PREFIX: 'uplink.topicPrefix',
+  LPRGW_STORE_MAX_BYTES: 'store.maxBytes',
+  LPRGW_DISK_FREE_MIN_BYTES: 'store.diskFreeMinBytes',
+  LPRGW_ADMIN_TOKEN: 'admin.token',
+  LPRGW_LOG_LEVEL: 'log.level',
+  LPRGW_LOG_PRETTY: 'log.pretty',
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function mergeInto(target: Tree, source: Tree): Tree {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    target[key] = isTree(current) && isTree(value) ? mergeInto({ ...current }, value) : value;
+  }
+  return target;
+}
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const key of keys.slice(0, -1)) {
+    if (!isTree(node[key])) node[key] = {};
+    node = node[key] as Tree;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function readYaml(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isTree(doc)) throw new ConfigError(`config file ${file} must hold a mapping of settings`);
+  return doc;
+}
+
+export interface LoadConfigOptions {
+  /** Operator file; falls back to env.LPRGW_CONFIG. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Values set last, above everything (used by tests and the CLI). */
+  overrides?: Tree;
+}
+
+export function loadConfig(opts: LoadConfigOptions = {}): GatewayConfig {
+  const env = opts.env ?? process.env;
+  const merged: Tree = readYaml(DEFAULT_CONFIG_FILE);
+  const file = opts.file ?? env.LPRGW_CONFIG;
+  if (file) mergeInto(merged, readYaml(file));
+  const fromEnv = new Map<string, string>();
+  for (const [name, path] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '' && !path.startsWith('uplink.') && path !== 'admin.token') continue;
+    setPath(merged, path, value);
+    fromEnv.set(path, name);
+  }
+  if (opts.overrides) mergeInto(merged, opts.overrides);
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')) : [];
+      const key = keys.length ? keys.join(', ') : issue.path.join('.') || '(root)';
+      const envName = fromEnv.get(issue.path.join('.'));
+      const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
+      return `  ${key}: ${message}${envName ? ` (from ${envName})` : ''}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,91 @@
+// The configuration schema: every setting, its type, its default. Validated once at start;
+// a bad value stops start-up with a message naming the key.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { parseBytes, parseDuration } from './units.js';
+
+const bytes = (def: number) =>
+  z.preprocess((v) => parseBytes(v) ?? v, z.number().int().nonnegative()).default(def);
+const duration = (def: number) =>
+  z.preprocess((v) => parseDuration(v) ?? v, z.number().int().nonnegative()).default(def);
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+const bool = (def: boolean) =>
+  z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean()).default(def);
+const list = (def: string[]) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.string()),
+  ).default(def);
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known IANA time zone (e.g. Asia/Bangkok)');
+
+/** Ids that become MQTT topic levels and file names (same rule as camera ids). */
+const topicSafeId = z.string().min(1).max(64).regex(/^[^/+#\u0000-\u001f\u007f]+$/, 'must not contain / + # or control characters');
+
+const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
+
+export const configSchema = z.strictObject({
+  /** This gateway's id: a topic level in every MQTT topic it publishes. */
+  gatewayId: topicSafeId.default(() => hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'gateway'),
+  /** Checkpoint id used for records whose camera did not send one. */
+  checkpointId: topicSafeId.default('default'),
+  /** Log, image blobs and broker persistence live here. */
+  dataDir: z.string().min(1).default('./data'),
+  http: section({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: port(8765),
+    /** Largest camera message accepted on REST and Socket.IO (base64 images make them big). */
+    maxMessageBytes: bytes(16 * 1024 * 1024),
+    /** Time allowed to receive one whole request (headers + body); protects against slow clients. */
+    requestTimeout: duration(120_000),
+  }),
+  camera: section({
+    /** Zone of cameras' naive local timestamps ("2025-08-24T17:53:54.123456"). */
+    timezone: timeZone.default('Asia/Bangkok'),
+    /** A resend of the same record inside this window gets the original id and is stored once. */
+    dedupeWindow: duration(24 * 3_600_000),
+    /** CIDRs allowed to send camera traffic (REST and Socket.IO). */
+    networks: list(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
+  }),
+  store: section({
+    /** Group commit: most records written in one synced LevelDB batch. */
+    maxBatchRecords: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /** Total size quota of the store (records + images); 0 = 80 % of the data filesystem. */
+    maxBytes: bytes(0),
+    /** Below this free space on the data filesystem new records are refused with 507. */
+    diskFreeMinBytes: bytes(256 * 1024 * 1024),
+  }),
+  mqtt: section({
+    /** The embedded MQTT broker local subscribers connect to. */
+    enabled: bool(true),
+    host: z.string().min(1).default('0.0.0.0'),
+    port: port(1883),
+  }),
+  uplink: section({
+    /** Cloud broker, e.g. mqtts://host:8883; empty = no uplink. */
+    url: z.string().default(''),
+    username: z.string().default(''),
+    password: z.string().default(''),
+    /** Prepended to every upstream topic (e.g. "site-a/"). */
+    topicPrefix: z.string().default(''),
+  }),
+  admin: section({
+    /** Token for admin endpoints (export, replay, delete); empty = those endpoints are off. */
+    token: z.string().default(''),
+  }),
+  log: section({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Human-readable log lines instead of JSON (for a terminal). */
+    pretty: bool(false),
+  }),
+});
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type GatewayConfigInput = z.input<typeof configSchema>;

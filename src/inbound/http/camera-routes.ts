@@ -1,0 +1,43 @@
+// REST endpoints cameras post to: the contract's (/api/detection, /api/health,
+// /api/cameras/register) and the deployed cameras' (/api/statistics, /api/data), which
+// dispatch on the body's `type`. Routes translate only; ingest decides.
+import type { Logger } from 'pino';
+import { Router, type Request, type Response } from 'express';
+import { GatewayError, toGatewayError } from '../../errors.js';
+import type { Ingest } from '../../ingest/ingest.js';
+import type { MessageKind } from '../../ingest/parse-message.js';
+import type { AddressCheck } from '../network-allowlist.js';
+import { successBody } from '../reply-bodies.js';
+import { sendError } from './send-error.js';
+
+export interface CameraRouteDeps {
+  ingest: Ingest;
+  cameraAllowed: AddressCheck;
+  logger: Logger;
+}
+
+export function createCameraRoutes(deps: CameraRouteDeps): Router {
+  const router = Router();
+  router.use((req, res, next) => {
+    if (req.method !== 'POST' || deps.cameraAllowed(req.socket.remoteAddress)) return next();
+    deps.logger.warn({ code: 'FORBIDDEN', remote: req.socket.remoteAddress, path: req.path }, 'camera request from a network outside camera.networks');
+    sendError(res, new GatewayError('FORBIDDEN', 'this address may not send camera data'));
+  });
+
+  const post = (path: string, impliedKind?: MessageKind) =>
+    router.post(path, async (req: Request, res: Response) => {
+      try {
+        const result = await deps.ingest.accept(req.body, { source: 'rest', impliedKind, remote: req.socket.remoteAddress });
+        res.status(200).json(successBody(result));
+      } catch (err) {
+        sendError(res, toGatewayError(err));
+      }
+    });
+
+  post('/api/detection', 'detection');
+  post('/api/health', 'health');
+  post('/api/cameras/register', 'register');
+  post('/api/statistics');
+  post('/api/data');
+  return router;
+}

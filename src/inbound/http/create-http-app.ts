@@ -1,0 +1,53 @@
+// The express app on the camera port: JSON body parsing with the configured size limit,
+// the camera, info and record routes, and one error handler that turns everything into
+// the contract's JSON error body.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { GatewayError } from '../../errors.js';
+import { sendError } from './send-error.js';
+
+export interface HttpAppDeps {
+  maxMessageBytes: number;
+  logger: Logger;
+  routers: Router[];
+}
+
+/** body-parser's error types → our codes. */
+function bodyError(err: { type?: string; message?: string }, limit: number): GatewayError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new GatewayError('INVALID_JSON', `request body is not valid JSON: ${err.message ?? ''}`.trim());
+    case 'entity.too.large':
+      return new GatewayError('PAYLOAD_TOO_LARGE', `request body is larger than the limit of ${limit} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new GatewayError('INVALID_BODY', err.message ?? 'unsupported body encoding');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new GatewayError('INVALID_BODY', err.message ?? 'request body was incomplete');
+    default:
+      return undefined;
+  }
+}
+
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Cameras do not always send Content-Type: every POST body is read as JSON.
+  app.use(express.json({ limit: deps.maxMessageBytes, type: () => true, strict: false }));
+  for (const router of deps.routers) app.use(router);
+
+  app.use((req: Request, res: Response) => {
+    sendError(res, new GatewayError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const known = err instanceof GatewayError ? err : bodyError(err as { type?: string }, deps.maxMessageBytes);
+    const error = known ?? new GatewayError('INTERNAL', 'Internal error', { cause: err });
+    const fields = { code: error.code, method: req.method, path: req.path, remote: req.socket.remoteAddress };
+    if (error.status >= 500) deps.logger.error({ ...fields, err }, error.message);
+    else deps.logger.warn(fields, `request rejected: ${error.message}`);
+    sendError(res, error);
+  });
+  return app;
+}

@@ -1,0 +1,65 @@
+// Reading the log back over HTTP: one record by id, a page of records by seq, an image
+// blob. Used by operators, tests (crash tests check every acknowledged id) and the UI.
+import { Router, type Response } from 'express';
+import { GatewayError } from '../../errors.js';
+import type { RecordKind, StoredRecord } from '../../ingest/record.js';
+import type { BlobStore } from '../../log/blob-store.js';
+import type { RecordLog } from '../../log/record-log.js';
+import { sendError } from './send-error.js';
+
+export interface RecordRouteDeps {
+  log: RecordLog;
+  blobs: BlobStore;
+}
+
+const KINDS: readonly RecordKind[] = ['detection', 'health', 'register'];
+const MAX_PAGE = 1000;
+
+function intParam(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isSafeInteger(n) || n < 0 || n > max) {
+    throw new GatewayError('VALIDATION_FAILED', `${name} must be a whole number from 0 to ${max}`, {
+      fields: [{ path: name, message: 'expected a whole number' }],
+    });
+  }
+  return n;
+}
+
+function found(res: Response, record: StoredRecord | undefined, kind?: RecordKind): void {
+  if (!record || (kind && record.kind !== kind)) {
+    sendError(res, new GatewayError('NOT_FOUND', 'no such record'));
+    return;
+  }
+  res.json({ success: true, data: record });
+}
+
+export function createRecordRoutes(deps: RecordRouteDeps): Router {
+  const router = Router();
+
+  router.get('/api/records', async (req, res) => {
+    try {
+      const after = intParam(req.query.after, 'after', 0);
+      const limit = intParam(req.query.limit, 'limit', 100, MAX_PAGE);
+      const kind = req.query.kind;
+      if (kind !== undefined && !KINDS.includes(kind as RecordKind)) {
+        throw new GatewayError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
+      }
+      const records = await deps.log.readAfter(after, limit, kind ? [kind as RecordKind] : undefined);
+      const next = records.length === limit ? records[records.length - 1]!.seq : null;
+      res.json({ success: true, data: records, next_after: next, last_seq: deps.log.lastSeq() });
+    } catch (err) {
+      sendError(res, err instanceof GatewayError ? err : new GatewayError('INTERNAL', 'reading the store failed'));
+    }
+  });
+  router.get('/api/records/:id', async (req, res) => found(res, await deps.log.getById(req.params.id)));
+  router.get('/api/detections/:id', async (req, res) => found(res, await deps.log.getById(req.params.id), 'detection'));
+  router.get('/api/health/:id', async (req, res) => found(res, await deps.log.getById(req.params.id), 'health'));
+  router.get('/api/images/:sha256', async (req, res) => {
+    const data = await deps.blobs.read(req.params.sha256);
+    if (!data) return sendError(res, new GatewayError('NOT_FOUND', 'no such image'));
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type(data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : 'application/octet-stream').send(data);
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+// Which client addresses may send camera traffic (config camera.networks, CIDRs).
+// Node's BlockList does the matching; IPv4-mapped IPv6 addresses are checked as IPv4.
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+export type AddressCheck = (address: string | undefined) => boolean;
+
+export function createNetworkAllowlist(cidrs: readonly string[]): AddressCheck {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [net, bits] = cidr.split('/');
+    if (!net || !(isIPv4(net) || isIPv6(net))) throw new Error(`not a network address: ${cidr}`);
+    const type = isIPv4(net) ? 'ipv4' : 'ipv6';
+    const prefix = bits === undefined ? (type === 'ipv4' ? 32 : 128) : Number(bits);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > (type === 'ipv4' ? 32 : 128)) {
+      throw new Error(`bad prefix length in ${cidr}`);
+    }
+    list.addSubnet(net, prefix, type);
+  }
+  return (address) => {
+    if (!address) return false;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return list.check(mapped[1]!, 'ipv4');
+    if (isIPv4(address)) return list.check(address, 'ipv4');
+    if (isIPv6(address)) return list.check(address, 'ipv6');
+    return false;
+  };
+}

@@ -1,0 +1,84 @@
+// Socket.IO events from cameras (default namespace) → ingest. Every reply goes both ways:
+// through the ack callback when the client gave one, and as the named reply event;
+// failures also as `error` (camera-protocol.md, open points). Registration is never
+// required before data: python-socketio cameras do not re-register after reconnects.
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import { errorBody, GatewayError, toGatewayError } from '../../errors.js';
+import type { Ingest } from '../../ingest/ingest.js';
+import type { MessageKind } from '../../ingest/parse-message.js';
+import type { AddressCheck } from '../network-allowlist.js';
+import { successBody } from '../reply-bodies.js';
+import { approxJsonBytes } from './message-size.js';
+
+export interface CameraSocketDeps {
+  ingest: Ingest;
+  logger: Logger;
+  cameraAllowed: AddressCheck;
+  maxMessageBytes: number;
+}
+
+type Ack = (body: unknown) => void;
+
+/** event → (kind of record, reply event). */
+const EVENTS: Record<string, { kind: MessageKind; reply: string }> = {
+  lpr_data: { kind: 'detection', reply: 'lpr_response' },
+  health_status: { kind: 'health', reply: 'health_response' },
+  camera_register: { kind: 'register', reply: 'register_response' },
+};
+
+function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as Ack) : undefined;
+  return { payload: args[0] === ack ? undefined : args[0], ack };
+}
+
+export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
+  const cameras = io.of('/');
+
+  cameras.use((socket, next) => {
+    const address = socket.handshake.address;
+    if (deps.cameraAllowed(address)) return next();
+    deps.logger.warn({ code: 'FORBIDDEN', remote: address }, 'Socket.IO camera connection from a network outside camera.networks');
+    const err = new Error('this address may not send camera data') as Error & { data: unknown };
+    err.data = errorBody(new GatewayError('FORBIDDEN', 'this address may not send camera data'));
+    next(err);
+  });
+
+  cameras.on('connection', (socket: Socket) => {
+    const remote = socket.handshake.address;
+    deps.logger.debug({ remote, id: socket.id, transport: socket.conn.transport.name }, 'camera socket connected');
+    socket.on('disconnect', (reason) => deps.logger.debug({ remote, id: socket.id, reason }, 'camera socket disconnected'));
+
+    for (const [event, { kind, reply }] of Object.entries(EVENTS)) {
+      socket.on(event, async (...args: unknown[]) => {
+        const { payload, ack } = splitArgs(args);
+        try {
+          const size = approxJsonBytes(payload);
+          if (size > deps.maxMessageBytes) {
+            throw new GatewayError('PAYLOAD_TOO_LARGE', `message is larger than the limit of ${deps.maxMessageBytes} bytes`);
+          }
+          const result = await deps.ingest.accept(payload, { source: 'socketio', impliedKind: kind, remote });
+          if (result.kind === 'register') socket.data.camera_id = result.camera_id;
+          const body = successBody(result);
+          ack?.(body);
+          socket.emit(reply, body);
+        } catch (err) {
+          const error = toGatewayError(err);
+          if (error.code === 'PAYLOAD_TOO_LARGE') deps.logger.warn({ code: error.code, remote, event }, error.message);
+          const body = errorBody(error);
+          ack?.(body);
+          socket.emit(reply, body);
+          socket.emit('error', body);
+        }
+      });
+    }
+
+    socket.on('ping', (...args: unknown[]) => {
+      const { ack } = splitArgs(args);
+      const body = { success: true, message: 'pong', timestamp: new Date().toISOString() };
+      ack?.(body);
+      socket.emit('pong', body);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+// Takes base64 images out of a camera message: decodes each once, hashes it, and returns
+// the binary plus a reference. The caller stores the blobs before the record (DESIGN.md).
+import { createHash } from 'node:crypto';
+import { GatewayError } from '../errors.js';
+import type { ImageRef } from './record.js';
+
+export interface DecodedImage {
+  ref: ImageRef;
+  data: Buffer;
+}
+
+/** Single-image fields, in the order they are published. */
+const SINGLE_IMAGE_FIELDS = ['original_image', 'annotated_image'] as const;
+const PLATE_CROPS_FIELD = 'cropped_plates';
+/** All fields that carry images; removed from the raw record once decoded. */
+export const IMAGE_FIELDS: readonly string[] = [...SINGLE_IMAGE_FIELDS, PLATE_CROPS_FIELD];
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?;base64,/;
+
+function sniffContentType(data: Buffer): string {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (data.length >= 8 && data.readUInt32BE(0) === 0x89504e47) return 'image/png';
+  if (data.length >= 12 && data.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return 'application/octet-stream';
+}
+
+function decodeOne(value: string, field: string, name: string): DecodedImage {
+  let text = value;
+  const dataUrl = DATA_URL.exec(text);
+  if (dataUrl) text = text.slice(dataUrl[0].length);
+  // base64.encodebytes() and MIME encoders wrap lines; tolerate that.
+  if (text.includes('\n')) text = text.replace(/\r?\n/g, '');
+  if (text.length % 4 === 1 || !BASE64.test(text)) {
+    throw new GatewayError('INVALID_IMAGE', `${field} is not valid base64`, {
+      fields: [{ path: field, message: 'not valid base64' }],
+    });
+  }
+  const data = Buffer.from(text, 'base64');
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  return { data, ref: { name, field, content_type: sniffContentType(data), bytes: data.length, sha256 } };
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/** Parses cropped_plates, which may arrive as an array or as JSON text of one. */
+function plateCrops(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string' && value.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  if (typeof value === 'string') return [value];
+  throw new GatewayError('INVALID_IMAGE', `${PLATE_CROPS_FIELD} must be a list of base64 images`, {
+    fields: [{ path: PLATE_CROPS_FIELD, message: 'expected a list of base64 strings' }],
+  });
+}
+
+/** Decodes every image in `body`. Missing or empty image fields are simply absent. */
+export function decodeImages(body: Record<string, unknown>): DecodedImage[] {
+  const images: DecodedImage[] = [];
+  for (const field of SINGLE_IMAGE_FIELDS) {
+    const value = body[field];
+    if (!present(value)) continue;
+    if (typeof value !== 'string') {
+      throw new GatewayError('INVALID_IMAGE', `${field} must be a base64 string`, {
+        fields: [{ path: field, message: 'expected a base64 string' }],
+      });
+    }
+    images.push(decodeOne(value, field, field));
+  }
+  const crops = body[PLATE_CROPS_FIELD];
+  if (present(crops)) {
+    plateCrops(crops).forEach((crop, i) => {
+      const field = `${PLATE_CROPS_FIELD}[${i}]`;
+      if (!present(crop)) return;
+      if (typeof crop !== 'string') {
+        throw new GatewayError('INVALID_IMAGE', `${field} must be a base64 string`, {
+          fields: [{ path: field, message: 'expected a base64 string' }],
+        });
+      }
+      images.push(decodeOne(crop, field, `cropped_plate_${i}`));
+    });
+  }
+  return images;
+}

@@ -1,0 +1,95 @@
+// ingest.accept(): the one entry point for every camera message, whatever the transport.
+// Order matters: validate → dedupe pre-check → images durable → record durable → answer.
+import type { Logger } from 'pino';
+import { toGatewayError, type GatewayError } from '../errors.js';
+import type { BlobStore } from '../log/blob-store.js';
+import type { RecordLog } from '../log/record-log.js';
+import { parseMessage, type MessageKind } from './parse-message.js';
+import type { NewRecord, Transport } from './record.js';
+import { uuidV7 } from './uuid-v7.js';
+
+export interface AcceptContext {
+  source: Transport;
+  impliedKind?: MessageKind;
+  /** Client address, for logs. */
+  remote?: string | undefined;
+}
+
+export interface AcceptResult {
+  kind: MessageKind;
+  camera_id: string;
+  /** Record id (detection_id / health_id); empty for test messages, which are not stored. */
+  id: string;
+  seq: number;
+  duplicate: boolean;
+}
+
+export interface AdmissionCheck {
+  /** Throws a GatewayError (e.g. STORE_FULL) when new records must be refused. */
+  assertCanAccept(): void;
+}
+
+export interface IngestObserver {
+  accepted(result: AcceptResult, ctx: AcceptContext): void;
+  rejected(error: GatewayError, ctx: AcceptContext): void;
+}
+
+export interface IngestDeps {
+  log: RecordLog;
+  blobs: BlobStore;
+  logger: Logger;
+  timeZone: string;
+  defaultCheckpointId: string;
+  admission?: AdmissionCheck;
+  observers?: IngestObserver[];
+  now?: () => number;
+}
+
+export interface Ingest {
+  accept(input: unknown, ctx: AcceptContext): Promise<AcceptResult>;
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const now = deps.now ?? Date.now;
+  const observers = deps.observers ?? [];
+
+  async function store(input: unknown, ctx: AcceptContext): Promise<AcceptResult> {
+    const receivedAt = now();
+    const msg = parseMessage(input, {
+      timeZone: deps.timeZone, defaultCheckpointId: deps.defaultCheckpointId, impliedKind: ctx.impliedKind, now: receivedAt,
+    });
+    const base = { kind: msg.kind, camera_id: msg.camera_id };
+    if (msg.kind === 'test') return { ...base, id: '', seq: 0, duplicate: false };
+
+    // A resend is answered with the original id before its images are written again.
+    const earlier = await deps.log.findDuplicate(msg.dedupeKey);
+    if (earlier) return { ...base, ...earlier };
+    deps.admission?.assertCanAccept();
+
+    await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));
+    const record: NewRecord = {
+      id: uuidV7(receivedAt), kind: msg.kind, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id,
+      timestamp: msg.timestamp, time: msg.time, received_at: new Date(receivedAt).toISOString(),
+      source: ctx.source, raw: msg.raw, data: msg.data, images: msg.images.map((i) => i.ref),
+    };
+    const appended = await deps.log.append(record, { dedupeKey: msg.dedupeKey });
+    return { ...base, ...appended };
+  }
+
+  return {
+    async accept(input, ctx) {
+      try {
+        const result = await store(input, ctx);
+        for (const o of observers) o.accepted(result, ctx);
+        return result;
+      } catch (err) {
+        const error = toGatewayError(err);
+        const fields = { code: error.code, source: ctx.source, remote: ctx.remote, fields: error.fields };
+        if (error.status >= 500) deps.logger.error({ ...fields, err }, `camera message failed: ${error.message}`);
+        else deps.logger.warn(fields, `camera message rejected: ${error.message}`);
+        for (const o of observers) o.rejected(error, ctx);
+        throw error;
+      }
+    },
+  };
+}

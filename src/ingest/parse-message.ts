@@ -1,0 +1,156 @@
+// Validates and normalises one camera message, whatever transport it came on. Pure: no I/O.
+// Produces the record fields, the decoded images and the dedupe key.
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { GatewayError, type FieldProblem } from '../errors.js';
+import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
+import { detectionFields, healthFields, healthLevel, plateTexts } from './message-schemas.js';
+import { parseCameraTime } from './parse-timestamp.js';
+import type { DetectionData, HealthData, RecordKind } from './record.js';
+import { topicIdProblem } from './topic-safe-id.js';
+
+export type MessageKind = RecordKind | 'test';
+
+export interface ParseOptions {
+  timeZone: string;
+  /** Checkpoint id for cameras that send none. */
+  defaultCheckpointId: string;
+  /** Kind implied by the endpoint or event, used when the body has no `type`. */
+  impliedKind?: MessageKind;
+  /** Receive time, used when a registration has no timestamp. */
+  now: number;
+}
+
+export interface ParsedMessage {
+  kind: MessageKind;
+  camera_id: string;
+  checkpoint_id: string;
+  timestamp: string;
+  time: string;
+  raw: Record<string, unknown>;
+  data: DetectionData | HealthData | Record<string, never>;
+  images: DecodedImage[];
+  /** Same record resent → same key (the Socket.IO path rewrites `timestamp`; `created_at` is stable). */
+  dedupeKey: string;
+}
+
+const TYPES: Record<string, MessageKind> = {
+  detection_result: 'detection',
+  detection: 'detection',
+  health_check: 'health',
+  health: 'health',
+  camera_register: 'register',
+  register: 'register',
+  test: 'test',
+};
+
+const invalid = (path: string, message: string, code: 'VALIDATION_FAILED' | 'INVALID_ID' = 'VALIDATION_FAILED') =>
+  new GatewayError(code, `${path} ${message}`, { fields: [{ path, message }] });
+
+function asObject(input: unknown): Record<string, unknown> {
+  let value = input;
+  // Some clients emit JSON text instead of an object.
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new GatewayError('INVALID_JSON', 'message is not valid JSON');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayError('INVALID_BODY', 'message must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined): MessageKind {
+  const type = body.type;
+  if (type === undefined || type === null || type === '') {
+    if (implied) return implied;
+    throw new GatewayError('UNKNOWN_TYPE', 'type is required (detection_result or health_check)', {
+      fields: [{ path: 'type', message: 'required' }],
+    });
+  }
+  const kind = typeof type === 'string' ? TYPES[type] : undefined;
+  if (!kind) {
+    throw new GatewayError('UNKNOWN_TYPE', `unknown type ${JSON.stringify(type).slice(0, 80)}`, {
+      fields: [{ path: 'type', message: 'expected detection_result, health_check or test' }],
+    });
+  }
+  return kind;
+}
+
+function idField(body: Record<string, unknown>, names: string[], fallback?: string): string {
+  const name = names.find((n) => body[n] !== undefined && body[n] !== null) ?? names[0]!;
+  const value = body[name];
+  if (value === undefined || value === null) {
+    if (fallback !== undefined) return fallback;
+    throw invalid(names[0]!, 'is required', 'INVALID_ID');
+  }
+  const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof id !== 'string') throw invalid(name, 'must be a string', 'INVALID_ID');
+  const problem = topicIdProblem(id);
+  if (problem) throw invalid(name, problem, 'INVALID_ID');
+  return id;
+}
+
+function checkFields<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const fields: FieldProblem[] = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = fields[0]!;
+  throw new GatewayError('VALIDATION_FAILED', `${first.path}: ${first.message}`, { fields });
+}
+
+function timeOf(body: Record<string, unknown>, kind: MessageKind, opts: ParseOptions): { timestamp: string; ms: number } {
+  const raw = body.timestamp ?? body.created_at;
+  if (raw === undefined || raw === null || raw === '') {
+    if (kind === 'register' || kind === 'test') return { timestamp: new Date(opts.now).toISOString(), ms: opts.now };
+    throw new GatewayError('VALIDATION_FAILED', 'timestamp is required', {
+      fields: [{ path: 'timestamp', message: 'required' }],
+    });
+  }
+  // created_at is UTC in SQLite form; timestamp without zone is camera-local.
+  const zone = body.timestamp === undefined || body.timestamp === null ? 'UTC' : opts.timeZone;
+  const ms = parseCameraTime(raw, zone);
+  if (ms === undefined) {
+    throw new GatewayError('INVALID_TIMESTAMP', `timestamp ${JSON.stringify(raw).slice(0, 60)} is not a valid date and time`, {
+      fields: [{ path: 'timestamp', message: 'expected ISO 8601 (e.g. 2024-12-19T10:00:00Z)' }],
+    });
+  }
+  return { timestamp: typeof raw === 'string' ? raw : String(raw), ms };
+}
+
+function dedupeKeyOf(kind: MessageKind, cameraId: string, raw: Record<string, unknown>, images: DecodedImage[]): string {
+  const stable = raw.created_at !== undefined && raw.created_at !== null ? { ...raw, timestamp: undefined } : raw;
+  const hash = createHash('sha256').update(kind).update('\0').update(cameraId).update('\0').update(JSON.stringify(stable));
+  for (const img of images) hash.update('\0').update(img.ref.sha256);
+  return hash.digest('base64url');
+}
+
+export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage {
+  const body = asObject(input);
+  const kind = kindOf(body, opts.impliedKind);
+  const camera_id = idField(body, ['camera_id', 'aicamera_id']);
+  const checkpoint_id = idField(body, ['checkpoint_id'], opts.defaultCheckpointId);
+  const { timestamp, ms } = timeOf(body, kind, opts);
+
+  let data: ParsedMessage['data'] = {};
+  if (kind === 'detection') {
+    const f = checkFields(detectionFields, body);
+    data = { ...f, plates: plateTexts(f.ocr_results) };
+  } else if (kind === 'health') {
+    const f = checkFields(healthFields, body);
+    data = { ...f, level: healthLevel(f.status) };
+  }
+  const images = kind === 'detection' ? decodeImages(body) : [];
+  // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
+  const raw = Object.fromEntries(
+    Object.entries(body).filter(([k]) => kind !== 'detection' || !IMAGE_FIELDS.includes(k)),
+  );
+
+  return {
+    kind, camera_id, checkpoint_id, timestamp, time: new Date(ms).toISOString(), raw, data, images,
+    dedupeKey: dedupeKeyOf(kind, camera_id, raw, images),
+  };
+}

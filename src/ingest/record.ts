@@ -1,0 +1,59 @@
+// The record model: what ingest produces and the durable log stores. A record keeps the
+// camera's raw message (minus image payloads, which become blobs) and a normalised form.
+
+export type RecordKind = 'detection' | 'health' | 'register';
+export type Transport = 'rest' | 'socketio';
+
+/** An image taken out of a message and stored as a binary blob, addressed by its hash. */
+export interface ImageRef {
+  /** Topic-safe name: annotated_image, original_image, cropped_plate_0, ... */
+  name: string;
+  /** The message field it came from (for cropped plates: cropped_plates[i]). */
+  field: string;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface DetectionData {
+  vehicles_count: number;
+  plates_count: number;
+  /** Texts read, flattened from plain strings or OCR objects. */
+  plates: string[];
+  ocr_results: unknown[];
+  vehicle_detections: unknown[];
+  plate_detections: unknown[];
+  processing_time_ms: number | null;
+}
+
+export type HealthLevel = 'healthy' | 'warning' | 'error' | 'unknown';
+
+export interface HealthData {
+  component: string | null;
+  status: string;
+  level: HealthLevel;
+  message: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** Everything about a record except what the log assigns (seq). */
+export interface NewRecord {
+  id: string;
+  kind: RecordKind;
+  camera_id: string;
+  checkpoint_id: string;
+  /** Camera timestamp exactly as sent. */
+  timestamp: string;
+  /** Camera timestamp normalised to UTC ISO 8601. */
+  time: string;
+  received_at: string;
+  source: Transport;
+  /** The message as sent, image payloads removed (see images). Unknown fields kept. */
+  raw: Record<string, unknown>;
+  data: DetectionData | HealthData | Record<string, never>;
+  images: ImageRef[];
+}
+
+export interface StoredRecord extends NewRecord {
+  seq: number;
+}

@@ -1,0 +1,68 @@
+// Running totals kept beside the log (per camera and overall), updated in the same synced
+// batch as the records they count, so /api/statistics is answered from memory, never a scan.
+import type { StoredRecord } from '../ingest/record.js';
+import type { CameraSummary } from './record-log.js';
+
+export interface Totals {
+  records: number;
+  detections: number;
+  health: number;
+  registrations: number;
+  lastUpdate: string | null;
+}
+
+export const TOTALS_KEY = 'totals';
+export const CAMERA_KEY_PREFIX = 'camera:';
+
+export function emptyTotals(): Totals {
+  return { records: 0, detections: 0, health: 0, registrations: 0, lastUpdate: null };
+}
+
+export interface StatsPlan {
+  totals: Totals;
+  cameras: Map<string, CameraSummary>;
+  /** Applies the plan to memory; call only after the batch is durable. */
+  commit(): void;
+}
+
+export class CameraStats {
+  totals: Totals = emptyTotals();
+  readonly cameras = new Map<string, CameraSummary>();
+
+  load(totals: Totals | undefined, cameras: CameraSummary[]): void {
+    this.totals = totals ?? emptyTotals();
+    for (const c of cameras) this.cameras.set(c.camera_id, c);
+  }
+
+  /** New totals and camera rows after `records`, without touching current state. */
+  plan(records: StoredRecord[]): StatsPlan {
+    const totals = { ...this.totals };
+    const touched = new Map<string, CameraSummary>();
+    for (const r of records) {
+      totals.records += 1;
+      if (r.kind === 'detection') totals.detections += 1;
+      else if (r.kind === 'health') totals.health += 1;
+      else totals.registrations += 1;
+      totals.lastUpdate = r.received_at;
+      const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
+      const row: CameraSummary = prev
+        ? { ...prev, checkpoint_id: r.checkpoint_id, last_seen: r.received_at }
+        : {
+            camera_id: r.camera_id, checkpoint_id: r.checkpoint_id, first_seen: r.received_at,
+            last_seen: r.received_at, detections: 0, health: 0, registrations: 0,
+          };
+      if (r.kind === 'detection') row.detections += 1;
+      else if (r.kind === 'health') row.health += 1;
+      else row.registrations += 1;
+      touched.set(r.camera_id, row);
+    }
+    return {
+      totals,
+      cameras: touched,
+      commit: () => {
+        this.totals = totals;
+        for (const [id, row] of touched) this.cameras.set(id, row);
+      },
+    };
+  }
+}
