@@ -49,8 +49,8 @@ const invalid = (path: string, message: string, code: 'VALIDATION_FAILED' | 'INV
 
 function asObject(input: unknown): Record<string, unknown> {
   let value = input;
-  // Some clients emit JSON text instead of an object.
-  if (typeof value === 'string') {
+  // Some clients emit JSON text of an object instead of the object.
+  if (typeof value === 'string' && value.trimStart().startsWith('{')) {
     try {
       value = JSON.parse(value);
     } catch {

@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { LevelRecordLog } from '../../src/log/level-record-log.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordLogConformance } from './record-log-suite.js';
+
+recordLogConformance('LevelRecordLog', {
+  async create(opts = {}) {
+    const tmp = makeTempDir();
+    const make = () => new LevelRecordLog({
+      location: join(tmp.dir, 'log'), dedupeWindowMs: opts.dedupeWindowMs ?? 86_400_000, maxBatchRecords: 100, now: opts.now,
+    });
+    return { log: make(), reopen: make, cleanup: tmp.remove };
+  },
+});

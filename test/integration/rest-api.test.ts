@@ -1,0 +1,173 @@
+// REST transport against a real in-process gateway: every contract endpoint, the deployed
+// cameras' endpoints and quirks, dedupe, size limits, bad input, reading back.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { contractDetection, deployedDetection, deployedHealth, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
+import { startTestGateway, type TestGateway } from '../helpers/in-process-gateway.js';
+
+describe('REST API', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway({ http: { maxMessageBytes: '4MiB' } });
+  });
+  after(() => gw.stop());
+
+  test('GET /api/test and GET /api/statistics answer the contract shape', async () => {
+    const t = await getJson(`${gw.url}/api/test`);
+    assert.equal(t.status, 200);
+    assert.equal(t.body.success, true);
+    assert.equal(t.body.message, 'Server is running');
+    assert.ok(!Number.isNaN(Date.parse(t.body.timestamp)));
+    const s = await getJson(`${gw.url}/api/statistics`);
+    assert.equal(s.status, 200);
+    assert.equal(s.body.success, true);
+    for (const k of ['total_detections', 'total_cameras', 'last_update']) assert.ok(k in s.body.data, k);
+  });
+
+  test('contract endpoints: register, detection, health', async () => {
+    const reg = await postJson(`${gw.url}/api/cameras/register`, { camera_id: '1', checkpoint_id: '1', timestamp: '2024-12-19T10:00:00Z' });
+    assert.equal(reg.status, 200);
+    assert.equal(reg.body.message, 'Camera registered successfully');
+    assert.equal(reg.body.camera_id, '1');
+    const det = await postJson(`${gw.url}/api/detection`, contractDetection());
+    assert.equal(det.status, 200);
+    assert.deepEqual(Object.keys(det.body).slice(0, 3), ['success', 'message', 'detection_id']);
+    assert.equal(det.body.message, 'Detection data received');
+    assert.match(det.body.detection_id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const health = await postJson(`${gw.url}/api/health`, { type: 'health_check', camera_id: '1', checkpoint_id: '1', timestamp: '2024-12-19T10:00:00Z', component: 'camera', status: 'healthy', message: 'ok', details: { cpu_usage: 10 } });
+    assert.equal(health.status, 200);
+    assert.equal(health.body.message, 'Health data received');
+    const stored = await getJson(`${gw.url}/api/detections/${det.body.detection_id}`);
+    assert.equal(stored.status, 200);
+    assert.equal(stored.body.data.camera_id, '1');
+    assert.equal((await getJson(`${gw.url}/api/records/${health.body.health_id}`)).body.data.data.level, 'healthy');
+  });
+
+  test('deployed cameras: POST /api/statistics and /api/data dispatch on type, quirks normalised', async () => {
+    const body = deployedDetection({ original_image: fakeJpeg(20_000).toString('base64') });
+    const det = await postJson(`${gw.url}/api/statistics`, body);
+    assert.equal(det.status, 200);
+    const h = await postJson(`${gw.url}/api/data`, deployedHealth());
+    assert.equal(h.status, 200);
+    assert.ok(h.body.health_id);
+    const rec = (await getJson(`${gw.url}/api/records/${det.body.detection_id}`)).body.data;
+    assert.equal(rec.camera_id, '7');
+    assert.equal(rec.raw.aicamera_id, '7');
+    assert.equal(rec.raw.ocr_results, body.ocr_results, 'raw text kept');
+    assert.deepEqual(rec.data.plates, ['กข 1234']);
+    assert.equal(rec.data.vehicle_detections[0].category_id, 2);
+    assert.equal(rec.raw.firmware, 'v2.3.1');
+    assert.equal(rec.images[0].name, 'original_image');
+    assert.equal(rec.images[0].bytes, 20_000);
+    assert.equal(rec.raw.original_image, undefined, 'image payload is not inside the record');
+    const img = await fetch(`${gw.url}/api/images/${rec.images[0].sha256}`);
+    const bytes = Buffer.from(await img.arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), rec.images[0].sha256);
+  });
+
+  test('a body without Content-Type is still read as JSON', async () => {
+    const res = await fetch(`${gw.url}/api/statistics`, { method: 'POST', body: JSON.stringify(deployedHealth()) });
+    assert.equal(res.status, 200);
+  });
+
+  test('resends inside the window return the original id and are stored once', async () => {
+    const body = deployedDetection({ original_image: fakeJpeg(1000).toString('base64') });
+    const before = (await getJson(`${gw.url}/api/statistics`)).body.data.total_detections;
+    const first = await postJson(`${gw.url}/api/statistics`, body);
+    const results = await Promise.all([1, 2, 3].map(() => postJson(`${gw.url}/api/statistics`, body)));
+    for (const r of results) {
+      assert.equal(r.status, 200);
+      assert.equal(r.body.detection_id, first.body.detection_id);
+      assert.equal(r.body.duplicate, true);
+    }
+    const afterCount = (await getJson(`${gw.url}/api/statistics`)).body.data.total_detections;
+    assert.equal(afterCount, before + 1);
+  });
+
+  test('a 3 MB image passes; one over the limit gets 413 with a JSON body and nothing stored', async () => {
+    const big = fakeJpeg(3 * 1024 * 1024 * 0.75); // 3 MB of base64
+    const ok = await postJson(`${gw.url}/api/statistics`, deployedDetection({ original_image: big.toString('base64') }));
+    assert.equal(ok.status, 200);
+    const blobFiles = readdirSync(join(gw.dataDir, 'blobs'), { recursive: true }).length;
+    const lastSeq = gw.gateway.log.lastSeq();
+    const tooBig = await postJson(`${gw.url}/api/statistics`, deployedDetection({ original_image: fakeJpeg(4 * 1024 * 1024).toString('base64') }));
+    assert.equal(tooBig.status, 413);
+    assert.equal(tooBig.body.success, false);
+    assert.equal(tooBig.body.error.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(gw.gateway.log.lastSeq(), lastSeq);
+    assert.equal(readdirSync(join(gw.dataDir, 'blobs'), { recursive: true }).length, blobFiles);
+  });
+
+  test('bad input: clear error, nothing stored, server stays up', async () => {
+    const lastSeq = gw.gateway.log.lastSeq();
+    const cases: [unknown, number, string][] = [
+      ['{"type": "detection_result", ', 400, 'INVALID_JSON'],
+      ['[1,2,3]', 400, 'INVALID_BODY'],
+      ['"text"', 400, 'INVALID_BODY'],
+      [{ ...contractDetection(), camera_id: 'a/b' }, 400, 'INVALID_ID'],
+      [{ ...contractDetection(), camera_id: '' }, 400, 'INVALID_ID'],
+      [{ ...contractDetection(), camera_id: 'x'.repeat(65) }, 400, 'INVALID_ID'],
+      [{ ...contractDetection(), checkpoint_id: 'cp#1' }, 400, 'INVALID_ID'],
+      [{ ...contractDetection(), timestamp: '2024-99-99' }, 400, 'INVALID_TIMESTAMP'],
+      [{ ...contractDetection(), vehicles_count: 'many' }, 400, 'VALIDATION_FAILED'],
+      [{ ...contractDetection(), plates_count: undefined }, 400, 'VALIDATION_FAILED'],
+      [{ ...contractDetection(), annotated_image: '###' }, 400, 'INVALID_IMAGE'],
+      [{ ...contractDetection(), type: 'nonsense' }, 400, 'UNKNOWN_TYPE'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await postJson(`${gw.url}/api/statistics`, body);
+      assert.equal(res.status, status, `${JSON.stringify(body).slice(0, 80)} → ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.success, false);
+      assert.equal(res.body.error.code, code);
+      assert.equal(typeof res.body.message, 'string');
+    }
+    const empty = await fetch(`${gw.url}/api/detection`, { method: 'POST' });
+    assert.equal(empty.status, 400);
+    assert.equal(gw.gateway.log.lastSeq(), lastSeq);
+    assert.equal((await getJson(`${gw.url}/api/test`)).status, 200);
+  });
+
+  test('unknown routes and records are JSON 404s; paging reads the log in order', async () => {
+    const missing = await getJson(`${gw.url}/api/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'NOT_FOUND');
+    assert.equal((await getJson(`${gw.url}/api/detections/none`)).status, 404);
+    const page = await getJson(`${gw.url}/api/records?after=0&limit=3`);
+    assert.deepEqual(page.body.data.map((r: { seq: number }) => r.seq), [1, 2, 3]);
+    assert.equal(page.body.next_after, 3);
+    assert.equal((await getJson(`${gw.url}/api/records?limit=abc`)).status, 400);
+  });
+});
+
+describe('camera network allowlist', () => {
+  test('a camera outside camera.networks gets 403 and nothing is stored', async () => {
+    const gw = await startTestGateway({ camera: { networks: ['10.0.0.0/8'] } });
+    try {
+      const res = await postJson(`${gw.url}/api/statistics`, deployedDetection());
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.code, 'FORBIDDEN');
+      assert.equal(gw.gateway.log.lastSeq(), 0);
+      assert.equal((await getJson(`${gw.url}/api/statistics`)).status, 200, 'the probe still answers');
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe('disk-floor admission', () => {
+  test('below the free-space floor new records get 507 + Retry-After and nothing is stored', async () => {
+    const gw = await startTestGateway({ store: { diskFreeMinBytes: '1TB' } });
+    try {
+      const res = await postJson(`${gw.url}/api/statistics`, deployedDetection());
+      assert.equal(res.status, 507);
+      assert.equal(res.body.error.code, 'STORE_FULL');
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+      assert.equal(gw.gateway.log.lastSeq(), 0);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
