@@ -17,24 +17,31 @@ import { createIngest } from './ingest/ingest.js';
 import { BlobStore } from './log/blob-store.js';
 import { DiskAdmission } from './log/disk-admission.js';
 import { LevelRecordLog } from './log/level-record-log.js';
+import type { RecordLog } from './log/record-log.js';
 
 export interface Gateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Bound HTTP address (port 0 in config → the real port once started). */
   httpAddress(): AddressInfo;
-  readonly log: LevelRecordLog;
+  readonly log: RecordLog;
 }
 
-export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
+/** Parts a caller may supply instead of the defaults (the benchmark's no-storage reference). */
+export interface GatewayParts {
+  log?: RecordLog;
+  blobs?: BlobStore;
+}
+
+export function createGateway(config: GatewayConfig, logger: Logger, parts: GatewayParts = {}): Gateway {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const log = new LevelRecordLog({
+  const log = parts.log ?? new LevelRecordLog({
     location: join(dataDir, 'log'),
     dedupeWindowMs: config.camera.dedupeWindow,
     maxBatchRecords: config.store.maxBatchRecords,
   });
-  const blobs = new BlobStore(join(dataDir, 'blobs'));
+  const blobs = parts.blobs ?? new BlobStore(join(dataDir, 'blobs'));
   const admission = new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes });
   const ingest = createIngest({
     log, blobs, logger, admission,

@@ -61,9 +61,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     const base = { kind: msg.kind, camera_id: msg.camera_id };
     if (msg.kind === 'test') return { ...base, id: '', seq: 0, duplicate: false };
 
-    // A resend is answered with the original id before its images are written again.
-    const earlier = await deps.log.findDuplicate(msg.dedupeKey);
-    if (earlier) return { ...base, ...earlier };
+    // A resend with images is answered before its images are written again. Records
+    // without images skip this read: append() dedupes them inside the batch anyway.
+    if (msg.images.length > 0) {
+      const earlier = await deps.log.findDuplicate(msg.dedupeKey);
+      if (earlier) return { ...base, ...earlier };
+    }
     deps.admission?.assertCanAccept();
 
     await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));

@@ -91,11 +91,11 @@ export class LevelRecordLog implements RecordLog {
     }
     const key = opts.dedupeKey;
     if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined }));
+    // A resend racing its original joins the original's promise; stored ones are found
+    // by the batch writer with one getMany per batch (not one read per record).
     const pending = this.pendingByKey.get(key);
     if (pending) return pending.then((r) => ({ ...r, duplicate: true }));
-    const result = this.track(
-      (async () => (await this.findStored(key)) ?? this.committer.submit({ record, dedupeKey: key }))(),
-    );
+    const result = this.track(this.committer.submit({ record, dedupeKey: key }));
     this.pendingByKey.set(key, result);
     const forget = () => this.pendingByKey.delete(key);
     result.then(forget, forget);
@@ -171,31 +171,48 @@ export class LevelRecordLog implements RecordLog {
 
   private async writeBatch(items: Pending[]): Promise<AppendResult[]> {
     const at = this.now();
+    const known = await this.storedDuplicates(items, at);
+    const fresh = items.filter((_, i) => !known[i]);
     const firstSeq = this.nextSeq;
-    const stored = items.map((p, i): StoredRecord => ({ seq: firstSeq + i, ...p.record }));
+    const stored = fresh.map((p, i): StoredRecord => ({ seq: firstSeq + i, ...p.record }));
     const plan = this.stats_.plan(stored);
     const ops: BatchOperation<typeof this.db, string, unknown>[] = [];
     stored.forEach((r, i) => {
       ops.push({ type: 'put', sublevel: this.recs, key: seqKey(r.seq), value: r });
       ops.push({ type: 'put', sublevel: this.ids, key: r.id, value: r.seq });
-      const key = items[i]!.dedupeKey;
+      const key = fresh[i]!.dedupeKey;
       if (key !== undefined) ops.push({ type: 'put', sublevel: this.dedupe, key, value: { seq: r.seq, id: r.id, at } });
     });
-    ops.push({ type: 'put', sublevel: this.meta, key: TOTALS_KEY, value: plan.totals });
-    for (const [id, row] of plan.cameras) ops.push({ type: 'put', sublevel: this.meta, key: CAMERA_KEY_PREFIX + id, value: row });
-
-    // Reserve the seqs before awaiting so a concurrent batch could never reuse them.
-    this.nextSeq += stored.length;
-    try {
-      await this.db.batch(ops, { sync: true });
-    } catch (err) {
-      this.nextSeq = firstSeq;
-      throw new GatewayError('STORE_UNAVAILABLE', 'writing to the store failed', { cause: err, retryAfter: 5 });
+    if (stored.length > 0) {
+      ops.push({ type: 'put', sublevel: this.meta, key: TOTALS_KEY, value: plan.totals });
+      for (const [id, row] of plan.cameras) ops.push({ type: 'put', sublevel: this.meta, key: CAMERA_KEY_PREFIX + id, value: row });
+      // Reserve the seqs before awaiting so a concurrent batch could never reuse them.
+      this.nextSeq += stored.length;
+      try {
+        await this.db.batch(ops, { sync: true });
+      } catch (err) {
+        this.nextSeq = firstSeq;
+        throw new GatewayError('STORE_UNAVAILABLE', 'writing to the store failed', { cause: err, retryAfter: 5 });
+      }
+      plan.commit();
+      if (this.firstSeq === 0) this.firstSeq = firstSeq;
+      const last = this.lastSeq();
+      for (const listener of this.listeners) listener(last);
     }
-    plan.commit();
-    if (this.firstSeq === 0) this.firstSeq = firstSeq;
-    const last = this.lastSeq();
-    for (const listener of this.listeners) listener(last);
-    return stored.map((r) => ({ seq: r.seq, id: r.id, duplicate: false }));
+    let next = 0;
+    return items.map((_, i) => known[i] ?? { seq: stored[next]!.seq, id: stored[next++]!.id, duplicate: false });
+  }
+
+  /** For each item, the stored record with its dedupe key inside the window (one getMany). */
+  private async storedDuplicates(items: Pending[], at: number): Promise<(AppendResult | undefined)[]> {
+    const keyed = items.map((p, i) => [p.dedupeKey, i] as const).filter((e): e is readonly [string, number] => e[0] !== undefined);
+    const out: (AppendResult | undefined)[] = new Array(items.length).fill(undefined);
+    if (keyed.length === 0) return out;
+    const hits = await this.dedupe.getMany(keyed.map(([k]) => k));
+    keyed.forEach(([, i], j) => {
+      const hit = hits[j];
+      if (hit && at - hit.at <= this.opts.dedupeWindowMs) out[i] = { seq: hit.seq, id: hit.id, duplicate: true };
+    });
+    return out;
   }
 }

@@ -1,0 +1,65 @@
+// Shared pieces of the benchmarks: start a benchmark gateway process, run a timed load,
+// print result tables with a reference column and the ratio.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BenchGateway {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: string, extra: object = {}): Promise<BenchGateway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/gateway-server.ts', mode, dataDir, JSON.stringify(extra)], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`bench gateway exited ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => ok((JSON.parse(line) as { port: number }).port));
+  });
+  return {
+    child, url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((ok) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => ok());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Runs `workers` loops of `step` for `seconds`; returns completed operations per second. */
+export async function timedLoad(workers: number, seconds: number, step: (worker: number) => Promise<number>): Promise<{ ops: number; perSec: number }> {
+  const end = Date.now() + seconds * 1000;
+  let ops = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: workers }, async (_, w) => {
+    while (Date.now() < end) {
+      const done = await step(w); // not `ops += await ...`: that reads ops before the await
+      ops += done;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  return { ops, perSec: ops / elapsed };
+}
+
+export interface Row {
+  name: string;
+  reference: number;
+  measured: number;
+  unit: string;
+  target?: number;
+}
+
+export function printTable(title: string, referenceName: string, measuredName: string, rows: Row[]): void {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${title}`);
+  console.log(`${pad('scenario', 44)}${pad(referenceName, 16)}${pad(measuredName, 16)}ratio   target`);
+  for (const r of rows) {
+    const ratio = r.reference > 0 ? r.measured / r.reference : Number.NaN;
+    const verdict = r.target === undefined ? '' : `${ratio >= r.target ? 'meets' : 'BELOW'} ≥${r.target}×`;
+    console.log(`${pad(r.name, 44)}${pad(`${r.reference.toFixed(0)} ${r.unit}`, 16)}${pad(`${r.measured.toFixed(0)} ${r.unit}`, 16)}${pad(ratio.toFixed(2), 8)}${verdict}`);
+  }
+}

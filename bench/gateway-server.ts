@@ -1,0 +1,24 @@
+// A gateway for benchmarks, in its own process: `durable` is the real thing (LevelDB +
+// blob files); `no-storage` is the same HTTP/Socket.IO/ingest path over an in-memory log
+// and a blob store that writes nothing — the reference the durable figures are set against.
+import pino from 'pino';
+import { loadConfig } from '../src/config/load-config.js';
+import { createGateway, type GatewayParts } from '../src/gateway.js';
+import { BlobStore } from '../src/log/blob-store.js';
+import { MemoryRecordLog } from '../src/log/memory-record-log.js';
+
+class NoBlobStore extends BlobStore {
+  override async open(): Promise<void> {}
+  override async putAll(): Promise<void> {}
+}
+
+const [mode = 'durable', dataDir = './data-bench', extra = '{}'] = process.argv.slice(2);
+const config = loadConfig({
+  env: {},
+  overrides: { dataDir, http: { host: '127.0.0.1', port: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...JSON.parse(extra) },
+});
+const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) } : {};
+const gateway = createGateway(config, pino({ level: 'warn' }), parts);
+await gateway.start();
+process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port })}\n`);
+process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -1,0 +1,106 @@
+// RecordLog kept in memory: no durability at all. It exists as the second backend of the
+// conformance suite and as the "no storage" reference the ingest benchmark compares with;
+// never wired into a running gateway by configuration.
+import { GatewayError } from '../errors.js';
+import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
+import { CameraStats } from './camera-stats.js';
+import type { AppendListener, AppendOptions, AppendResult, LogStats, RecordLog } from './record-log.js';
+
+/** What survives "reopen": share one of these between instances. */
+export interface MemoryLogState {
+  records: StoredRecord[];
+  byId: Map<string, number>;
+  dedupe: Map<string, { seq: number; id: string; at: number }>;
+  cursors: Map<string, number>;
+}
+
+export function emptyMemoryLogState(): MemoryLogState {
+  return { records: [], byId: new Map(), dedupe: new Map(), cursors: new Map() };
+}
+
+export class MemoryRecordLog implements RecordLog {
+  private readonly stats_ = new CameraStats();
+  private readonly listeners = new Set<AppendListener>();
+  private isOpen = false;
+
+  constructor(
+    private readonly state: MemoryLogState = emptyMemoryLogState(),
+    private readonly opts: { dedupeWindowMs: number; now?: () => number } = { dedupeWindowMs: 86_400_000 },
+  ) {}
+
+  async open(): Promise<void> {
+    this.stats_.plan(this.state.records).commit();
+    this.isOpen = true;
+  }
+
+  async close(): Promise<void> {
+    this.isOpen = false;
+  }
+
+  async append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
+    if (!this.isOpen) throw new GatewayError('STORE_UNAVAILABLE', 'the store is not open');
+    // Synchronous check-then-insert: racing resends cannot both get in.
+    const dup = opts.dedupeKey === undefined ? undefined : this.lookup(opts.dedupeKey);
+    if (dup) return dup;
+    const stored: StoredRecord = { seq: this.lastSeq() + 1, ...record };
+    this.state.records.push(stored);
+    this.state.byId.set(stored.id, stored.seq);
+    if (opts.dedupeKey !== undefined) this.state.dedupe.set(opts.dedupeKey, { seq: stored.seq, id: stored.id, at: this.now() });
+    this.stats_.plan([stored]).commit();
+    for (const l of this.listeners) l(stored.seq);
+    return { seq: stored.seq, id: stored.id, duplicate: false };
+  }
+
+  async findDuplicate(dedupeKey: string): Promise<AppendResult | undefined> {
+    return this.lookup(dedupeKey);
+  }
+
+  private lookup(dedupeKey: string): AppendResult | undefined {
+    const hit = this.state.dedupe.get(dedupeKey);
+    if (!hit || this.now() - hit.at > this.opts.dedupeWindowMs) return undefined;
+    return { seq: hit.seq, id: hit.id, duplicate: true };
+  }
+
+  async get(seq: number): Promise<StoredRecord | undefined> {
+    return this.state.records.find((r) => r.seq === seq);
+  }
+
+  async getById(id: string): Promise<StoredRecord | undefined> {
+    const seq = this.state.byId.get(id);
+    return seq === undefined ? undefined : this.get(seq);
+  }
+
+  async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
+    return this.state.records.filter((r) => r.seq > afterSeq && (!kinds || kinds.includes(r.kind))).slice(0, limit);
+  }
+
+  lastSeq(): number {
+    return this.state.records.at(-1)?.seq ?? 0;
+  }
+
+  async getCursor(consumer: string): Promise<number> {
+    return this.state.cursors.get(consumer) ?? 0;
+  }
+
+  async setCursor(consumer: string, seq: number): Promise<void> {
+    this.state.cursors.set(consumer, seq);
+  }
+
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): LogStats {
+    const t = this.stats_.totals;
+    return {
+      records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
+      firstSeq: this.state.records[0]?.seq ?? 0, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate,
+      cameras: [...this.stats_.cameras.values()],
+    };
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+}
