@@ -1,9 +1,11 @@
 // Composition root: the one place that knows every part, wires them, and orders start/stop.
-// Start: store → inbound listeners. Stop: inbound first (no new work) → store last.
+// Start: store → outbound consumers → inbound listeners. Stop: inbound first (no new work)
+// → jobs → outbound (cursors saved) → store last.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { GatewayConfig } from './config/schema.js';
@@ -14,17 +16,26 @@ import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
 import { createIngest } from './ingest/ingest.js';
+import { CameraPresence } from './jobs/camera-presence.js';
 import { BlobStore } from './log/blob-store.js';
 import { DiskAdmission } from './log/disk-admission.js';
 import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
+import { BacklogMonitor } from './outbound/backlog-monitor.js';
+import { LocalBroker } from './outbound/local-broker.js';
+import { createLocalSender } from './outbound/local-publisher.js';
+import { LogConsumer } from './outbound/log-consumer.js';
+import { gatewayStatusTopic } from './outbound/topics.js';
+import { Uplink } from './outbound/uplink.js';
 
 export interface Gateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Bound HTTP address (port 0 in config → the real port once started). */
   httpAddress(): AddressInfo;
+  mqttAddress(): AddressInfo | undefined;
   readonly log: RecordLog;
+  readonly presence: CameraPresence;
 }
 
 /** Parts a caller may supply instead of the defaults (the benchmark's no-storage reference). */
@@ -33,27 +44,55 @@ export interface GatewayParts {
   blobs?: BlobStore;
 }
 
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
 export function createGateway(config: GatewayConfig, logger: Logger, parts: GatewayParts = {}): Gateway {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+
+  // The durable log and what feeds it.
   const log = parts.log ?? new LevelRecordLog({
-    location: join(dataDir, 'log'),
-    dedupeWindowMs: config.camera.dedupeWindow,
-    maxBatchRecords: config.store.maxBatchRecords,
+    location: join(dataDir, 'log'), dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords,
   });
   const blobs = parts.blobs ?? new BlobStore(join(dataDir, 'blobs'));
-  const admission = new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes });
+  const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
   const ingest = createIngest({
-    log, blobs, logger, admission,
+    log, blobs, logger, observers: [presence],
+    admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes }),
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
-  const cameraAllowed = createNetworkAllowlist(config.camera.networks);
 
+  // Consumers of the log.
+  const broker = config.mqtt.enabled
+    ? new LocalBroker({
+        host: config.mqtt.host, port: config.mqtt.port, location: join(dataDir, 'broker'),
+        allowAnonymous: config.mqtt.allowAnonymous, users: config.mqtt.users, logger,
+      })
+    : undefined;
+  const localConsumer = broker ? new LogConsumer({ log, name: 'local', window: 256, logger }) : undefined;
+  const gatewayStatus = (): Record<string, unknown> => ({
+    state: 'online', gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time: new Date().toISOString(),
+    uplink: uplink ? { state: uplink.state, connected_since: uplink.connectedSince, last_error: uplink.lastError } : { state: 'disabled' },
+    backlog: backlog?.snapshot() ?? null,
+    cameras: log.stats().cameras.length,
+  });
+  const uplink = config.uplink.url
+    ? new Uplink({
+        ...config.uplink,
+        clientId: config.uplink.clientId || `lprgw-${config.gatewayId}`,
+        connectTimeoutMs: config.uplink.connectTimeout,
+      }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus })
+    : undefined;
+  const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
+
+  // Inbound: HTTP + Socket.IO on one port.
+  const cameraAllowed = createNetworkAllowlist(config.camera.networks);
   const app = createHttpApp({
     maxMessageBytes: config.http.maxMessageBytes,
     logger,
     routers: [
-      createInfoRoutes({ log }),
+      createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
       createCameraRoutes({ ingest, cameraAllowed, logger }),
       createRecordRoutes({ log, blobs }),
     ],
@@ -74,12 +113,34 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   });
   attachCameraSocket(io, { ingest, logger, cameraAllowed, maxMessageBytes: config.http.maxMessageBytes });
 
+  const tasks: ScheduledTask[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let localRun: Promise<void> | undefined;
+
+  async function publishGatewayStatus(): Promise<void> {
+    await backlog?.sample().catch(() => undefined);
+    const status = JSON.stringify(gatewayStatus());
+    if (broker) await broker.publish(gatewayStatusTopic(config.gatewayId), status, { retain: true }).catch(() => undefined);
+    await uplink?.publishStatus();
+  }
+
   return {
     log,
+    presence,
     httpAddress: () => server.address() as AddressInfo,
+    mqttAddress: () => broker?.address(),
     async start() {
       await blobs.open();
       await log.open();
+      if (broker && localConsumer) {
+        await broker.start();
+        const send = createLocalSender({ broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
+        localRun = localConsumer.run(send).catch((err: unknown) => logger.error({ err }, 'local publisher stopped'));
+      }
+      await uplink?.start();
+      tasks.push(cron.schedule(config.camera.presenceSchedule, () => presence.sweep(), { noOverlap: true, name: 'presence' }));
+      timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
+      if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(config.http.port, config.http.host, () => {
@@ -87,14 +148,24 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
           ok();
         });
       });
+      void publishGatewayStatus();
       const addr = server.address() as AddressInfo;
-      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq() }, 'gateway listening');
+      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url || null }, 'gateway listening');
     },
     async stop() {
       // No new connections or messages; requests already inside finish their appends.
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       io.close();
       server.closeIdleConnections();
+      for (const t of tasks) await t.stop();
+      for (const t of timers) clearInterval(t);
+      await uplink?.stop();
+      localConsumer?.stop();
+      await localRun;
+      if (broker) {
+        await broker.publish(gatewayStatusTopic(config.gatewayId), JSON.stringify({ ...gatewayStatus(), state: 'offline' }), { retain: true }).catch(() => undefined);
+        await broker.stop();
+      }
       await log.close();
       server.closeAllConnections();
       await closed;

@@ -51,6 +51,10 @@ export const configSchema = z.strictObject({
     timezone: timeZone.default('Asia/Bangkok'),
     /** A resend of the same record inside this window gets the original id and is stored once. */
     dedupeWindow: duration(24 * 3_600_000),
+    /** A camera is marked offline after this long without a record (3 × health interval). */
+    offlineAfter: duration(15 * 60_000),
+    /** node-cron schedule of the offline check. */
+    presenceSchedule: z.string().default('*/30 * * * * *'),
     /** CIDRs allowed to send camera traffic (REST and Socket.IO). */
     networks: list(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
   }),
@@ -67,6 +71,17 @@ export const configSchema = z.strictObject({
     enabled: bool(true),
     host: z.string().min(1).default('0.0.0.0'),
     port: port(1883),
+    /** Publish images as binary JPEG on lpr/<cp>/<cam>/image/<id>/<name>. */
+    publishImages: bool(true),
+    /** Clients without a user name may connect (and subscribe to lpr/#, read-only). */
+    allowAnonymous: bool(true),
+    /** Broker users: passwordHash from `lpr-gateway hash-password`. */
+    users: z.array(z.strictObject({
+      username: z.string().min(1),
+      passwordHash: z.string().regex(/^scrypt\$/, 'must be a scrypt hash (lpr-gateway hash-password)'),
+      subscribe: z.array(z.string().min(1)).default(['lpr/#']),
+      publish: z.array(z.string().min(1)).default([]),
+    })).default([]),
   }),
   uplink: section({
     /** Cloud broker, e.g. mqtts://host:8883; empty = no uplink. */
@@ -75,6 +90,29 @@ export const configSchema = z.strictObject({
     password: z.string().default(''),
     /** Prepended to every upstream topic (e.g. "site-a/"). */
     topicPrefix: z.string().default(''),
+    /** MQTT client id; empty = lprgw-<gatewayId>. */
+    clientId: z.string().default(''),
+    /** 4 = MQTT 3.1.1 (any broker), 5 = MQTT 5 (adds user properties). */
+    protocolVersion: z.coerce.number().pipe(z.union([z.literal(4), z.literal(5)])).default(4),
+    /** PEM files for mqtts:// (CA to pin, optional client certificate and key). */
+    ca: z.string().default(''),
+    cert: z.string().default(''),
+    key: z.string().default(''),
+    /** QoS 1 messages in flight (unacknowledged) at most; also the bound on duplicates. */
+    window: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Largest message the cloud broker accepts (AWS IoT Core: 128KB); 0 = no limit. */
+    maxMessageBytes: bytes(0),
+    /** Images over maxMessageBytes: "reference" (stay on the gateway) or "chunks". */
+    oversizeImages: z.enum(['reference', 'chunks']).default('reference'),
+    /** Forward images at all. */
+    images: bool(true),
+    /** Drain rate cap in messages per second; 0 = no cap. */
+    maxRatePerSecond: z.coerce.number().nonnegative().default(0),
+    /** Images are sent only while fewer than this many records wait (metadata first). */
+    liveLagThreshold: z.coerce.number().int().min(0).default(100),
+    connectTimeout: duration(10_000),
+    /** How often the retained gateway status is refreshed. */
+    statusInterval: duration(30_000),
   }),
   admin: section({
     /** Token for admin endpoints (export, replay, delete); empty = those endpoints are off. */

@@ -11,6 +11,7 @@ export function successBody(result: AcceptResult): Record<string, unknown> {
     case 'register':
       return { success: true, message: 'Camera registered successfully', camera_id: result.camera_id, registration_id: result.id, ...extra };
     case 'test':
+    case 'status':
       return { success: true, message: 'Test data received', timestamp: new Date().toISOString() };
   }
 }

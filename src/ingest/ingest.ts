@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { toGatewayError, type GatewayError } from '../errors.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
+import { approxJsonBytes } from './approx-json-bytes.js';
 import { parseMessage, type MessageKind } from './parse-message.js';
 import type { NewRecord, Transport } from './record.js';
 import { uuidV7 } from './uuid-v7.js';
@@ -74,6 +75,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       id: uuidV7(receivedAt), kind: msg.kind, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id,
       timestamp: msg.timestamp, time: msg.time, received_at: new Date(receivedAt).toISOString(),
       source: ctx.source, raw: msg.raw, data: msg.data, images: msg.images.map((i) => i.ref),
+      size: approxJsonBytes(msg.raw) + msg.images.reduce((n, i) => n + i.ref.bytes, 0),
     };
     const appended = await deps.log.append(record, { dedupeKey: msg.dedupeKey });
     return { ...base, ...appended };

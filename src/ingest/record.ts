@@ -1,8 +1,10 @@
 // The record model: what ingest produces and the durable log stores. A record keeps the
 // camera's raw message (minus image payloads, which become blobs) and a normalised form.
 
-export type RecordKind = 'detection' | 'health' | 'register';
-export type Transport = 'rest' | 'socketio';
+/** status: a camera went online/offline (written by the presence job, not by cameras). */
+export type RecordKind = 'detection' | 'health' | 'register' | 'status';
+/** Where a record came from; 'gateway' for the gateway's own records (presence). */
+export type Transport = 'rest' | 'socketio' | 'gateway';
 
 /** An image taken out of a message and stored as a binary blob, addressed by its hash. */
 export interface ImageRef {
@@ -36,6 +38,11 @@ export interface HealthData {
   details: Record<string, unknown> | null;
 }
 
+export interface StatusData {
+  state: 'online' | 'offline';
+  last_seen: string | null;
+}
+
 /** Everything about a record except what the log assigns (seq). */
 export interface NewRecord {
   id: string;
@@ -50,8 +57,10 @@ export interface NewRecord {
   source: Transport;
   /** The message as sent, image payloads removed (see images). Unknown fields kept. */
   raw: Record<string, unknown>;
-  data: DetectionData | HealthData | Record<string, never>;
+  data: DetectionData | HealthData | StatusData | Record<string, never>;
   images: ImageRef[];
+  /** Approximate bytes of the record plus its images (backlog accounting). */
+  size: number;
 }
 
 export interface StoredRecord extends NewRecord {

@@ -1,6 +1,6 @@
 // Running totals kept beside the log (per camera and overall), updated in the same synced
 // batch as the records they count, so /api/statistics is answered from memory, never a scan.
-import type { StoredRecord } from '../ingest/record.js';
+import type { StatusData, StoredRecord } from '../ingest/record.js';
 import type { CameraSummary } from './record-log.js';
 
 export interface Totals {
@@ -9,13 +9,14 @@ export interface Totals {
   health: number;
   registrations: number;
   lastUpdate: string | null;
+  bytes: number;
 }
 
 export const TOTALS_KEY = 'totals';
 export const CAMERA_KEY_PREFIX = 'camera:';
 
 export function emptyTotals(): Totals {
-  return { records: 0, detections: 0, health: 0, registrations: 0, lastUpdate: null };
+  return { records: 0, detections: 0, health: 0, registrations: 0, lastUpdate: null, bytes: 0 };
 }
 
 export interface StatsPlan {
@@ -30,7 +31,7 @@ export class CameraStats {
   readonly cameras = new Map<string, CameraSummary>();
 
   load(totals: Totals | undefined, cameras: CameraSummary[]): void {
-    this.totals = totals ?? emptyTotals();
+    this.totals = { ...emptyTotals(), ...totals };
     for (const c of cameras) this.cameras.set(c.camera_id, c);
   }
 
@@ -40,11 +41,17 @@ export class CameraStats {
     const touched = new Map<string, CameraSummary>();
     for (const r of records) {
       totals.records += 1;
+      totals.bytes += r.size ?? 0;
+      const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
+      if (r.kind === 'status') {
+        // Presence changes are the gateway's own records: they do not count as camera traffic.
+        if (prev) touched.set(r.camera_id, { ...prev, state: (r.data as StatusData).state });
+        continue;
+      }
       if (r.kind === 'detection') totals.detections += 1;
       else if (r.kind === 'health') totals.health += 1;
       else totals.registrations += 1;
       totals.lastUpdate = r.received_at;
-      const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
       const row: CameraSummary = prev
         ? { ...prev, checkpoint_id: r.checkpoint_id, last_seen: r.received_at }
         : {

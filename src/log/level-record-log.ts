@@ -151,7 +151,7 @@ export class LevelRecordLog implements RecordLog {
     const t = this.stats_.totals;
     return {
       records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
-      firstSeq: this.firstSeq, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate,
+      firstSeq: this.firstSeq, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
       cameras: [...this.stats_.cameras.values()],
     };
   }

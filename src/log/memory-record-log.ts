@@ -95,7 +95,7 @@ export class MemoryRecordLog implements RecordLog {
     const t = this.stats_.totals;
     return {
       records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
-      firstSeq: this.state.records[0]?.seq ?? 0, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate,
+      firstSeq: this.state.records[0]?.seq ?? 0, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
       cameras: [...this.stats_.cameras.values()],
     };
   }

@@ -22,6 +22,8 @@ export interface CameraSummary {
   detections: number;
   health: number;
   registrations: number;
+  /** Last presence state written for the camera (status records). */
+  state?: 'online' | 'offline';
 }
 
 export interface LogStats {
@@ -32,6 +34,8 @@ export interface LogStats {
   firstSeq: number;
   lastSeq: number;
   lastUpdate: string | null;
+  /** Sum of record sizes ever appended (see NewRecord.size). */
+  bytes: number;
   cameras: CameraSummary[];
 }
 

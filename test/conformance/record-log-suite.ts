@@ -17,7 +17,7 @@ export function sampleRecord(over: Partial<NewRecord> = {}): NewRecord {
   return {
     id: `id-${n}-${Math.random().toString(36).slice(2)}`, kind: 'detection', camera_id: 'c1', checkpoint_id: 'cp',
     timestamp: '2024-12-19T10:00:00Z', time: '2024-12-19T10:00:00.000Z', received_at: new Date().toISOString(),
-    source: 'rest', raw: { n }, data: {}, images: [], ...over,
+    source: 'rest', raw: { n }, data: {}, images: [], size: 100, ...over,
   };
 }
 

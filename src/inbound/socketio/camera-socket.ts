@@ -9,7 +9,7 @@ import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
 import { successBody } from '../reply-bodies.js';
-import { approxJsonBytes } from './message-size.js';
+import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
 
 export interface CameraSocketDeps {
   ingest: Ingest;

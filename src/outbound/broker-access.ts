@@ -1,0 +1,61 @@
+// Who may do what on the embedded broker. LAN clients never publish into the gateway's
+// own tree (lpr/#) or $-topics, so nobody can spoof a detection; optional users (scrypt
+// hashes in the config) with per-user subscribe patterns; anonymous clients may
+// subscribe (read-only) unless allowAnonymous is false.
+import { scryptSync, timingSafeEqual } from 'node:crypto';
+
+export interface BrokerUser {
+  username: string;
+  /** "scrypt$<salt b64>$<hash b64>" as printed by hashPassword(). */
+  passwordHash: string;
+  /** Topic filters this user may subscribe to; default ["lpr/#"]. */
+  subscribe: string[];
+  /** Topic filters this user may publish to (never lpr/# or $-topics). */
+  publish: string[];
+}
+
+export function hashPassword(password: string, salt: Buffer = scryptSalt()): string {
+  const hash = scryptSync(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+function scryptSalt(): Buffer {
+  return Buffer.from(Array.from({ length: 16 }, () => Math.floor(Math.random() * 256)));
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** MQTT topic filter matching (+ and # wildcards). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** A subscription filter is allowed when some allowed pattern covers every topic it can match. */
+export function filterCovered(allowed: string, requested: string): boolean {
+  const a = allowed.split('/');
+  const r = requested.split('/');
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '#') return true;
+    if (i >= r.length) return false;
+    if (r[i] === '#') return false;
+    if (a[i] !== '+' && (r[i] === '+' || a[i] !== r[i])) return false;
+  }
+  return a.length === r.length;
+}
+
+export function isReservedTopic(topic: string, root: string): boolean {
+  return topic.startsWith('$') || topic === root || topic.startsWith(`${root}/`);
+}

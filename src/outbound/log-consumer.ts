@@ -1,0 +1,153 @@
+// Reads the log forward from a durable cursor and hands records to a sender with up to
+// `window` in flight. Invariant: the cursor moves only over records whose delivery was
+// confirmed, contiguously — so after any crash or disconnect, redelivery starts at the
+// first unconfirmed record and duplicates are bounded by the window.
+import type { Logger } from 'pino';
+import type { StoredRecord } from '../ingest/record.js';
+import type { RecordLog } from '../log/record-log.js';
+
+/** Delivers one record; resolves when the destination confirmed it (e.g. PUBACK). */
+export type Sender = (record: StoredRecord) => Promise<void>;
+
+export interface LogConsumerOptions {
+  log: RecordLog;
+  name: string;
+  window: number;
+  logger: Logger;
+  pageSize?: number;
+}
+
+interface InFlight {
+  seq: number;
+  done: boolean;
+}
+
+export class LogConsumer {
+  private cursor = 0;
+  private generation = 0;
+  private wake: (() => void) | undefined;
+  private persisting: Promise<void> | undefined;
+  private persistedCursor = 0;
+  private loaded = false;
+  /** Records confirmed since start (for rates). */
+  delivered = 0;
+
+  constructor(private readonly opts: LogConsumerOptions) {}
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  /** Last seq whose delivery (and everything before it) is confirmed. */
+  position(): number {
+    return this.cursor;
+  }
+
+  lag(): number {
+    return Math.max(0, this.opts.log.lastSeq() - this.cursor);
+  }
+
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    this.cursor = await this.opts.log.getCursor(this.opts.name);
+    this.persistedCursor = this.cursor;
+    this.loaded = true;
+  }
+
+  /**
+   * Delivers until stop() or until a send fails (then rejects). In-flight sends of an
+   * ended run are ignored when they settle; the next run starts again at the cursor.
+   */
+  async run(send: Sender): Promise<void> {
+    await this.load();
+    const gen = ++this.generation;
+    const live = () => gen === this.generation;
+    const inflight: InFlight[] = [];
+    let failure: unknown;
+    let readPos = this.cursor;
+    let page: StoredRecord[] = [];
+    const unsubscribe = this.opts.log.onAppend(() => this.poke());
+    try {
+      while (live() && failure === undefined) {
+        if (inflight.length >= this.opts.window) {
+          await this.sleepUntilPoked();
+          continue;
+        }
+        if (page.length === 0) {
+          page = await this.opts.log.readAfter(readPos, this.opts.pageSize ?? 500);
+          if (page.length === 0) {
+            if (this.opts.log.lastSeq() <= readPos) await this.sleepUntilPoked();
+            continue;
+          }
+        }
+        const record = page.shift()!;
+        readPos = record.seq;
+        const entry: InFlight = { seq: record.seq, done: false };
+        inflight.push(entry);
+        send(record).then(
+          () => {
+            if (!live()) return;
+            entry.done = true;
+            this.delivered += 1;
+            while (inflight[0]?.done) this.cursor = inflight.shift()!.seq;
+            this.persistCursor();
+            this.poke();
+          },
+          (err: unknown) => {
+            if (!live()) return;
+            failure = err;
+            this.poke();
+          },
+        );
+      }
+    } finally {
+      unsubscribe();
+      if (live()) this.generation += 1;
+    }
+    await this.flushCursor();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Ends the current run; in-flight sends are abandoned (they will be redelivered). */
+  stop(): void {
+    this.generation += 1;
+    this.poke();
+  }
+
+  async flushCursor(): Promise<void> {
+    while (this.persisting) await this.persisting;
+    if (this.persistedCursor !== this.cursor) {
+      this.persistCursor();
+      while (this.persisting) await this.persisting;
+    }
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private sleepUntilPoked(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** Coalesced cursor writes: at most one in progress, the latest value always lands. */
+  private persistCursor(): void {
+    if (this.persisting) return;
+    const seq = this.cursor;
+    this.persisting = this.opts.log.setCursor(this.opts.name, seq).then(
+      () => {
+        this.persistedCursor = seq;
+        this.persisting = undefined;
+        if (this.cursor !== seq) this.persistCursor();
+      },
+      (err: unknown) => {
+        this.persisting = undefined;
+        this.opts.logger.error({ err, consumer: this.opts.name }, 'could not save consumer cursor');
+      },
+    );
+  }
+}

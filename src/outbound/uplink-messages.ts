@@ -1,0 +1,44 @@
+// What the uplink publishes for one record: its JSON on the record topic, and (on the
+// image lane) each image — whole, in chunks, or as a reference when the cloud broker's
+// message size limit (uplink.maxMessageBytes) is smaller than the image.
+import type { ImageRef, StoredRecord } from '../ingest/record.js';
+import { recordPayload } from './record-payloads.js';
+import { imageTopic, recordTopic } from './topics.js';
+
+export interface OutMessage {
+  topic: string;
+  payload: Buffer | string;
+  retain: boolean;
+  /** For MQTT 5 user properties. */
+  recordId: string;
+}
+
+export type OversizeMode = 'reference' | 'chunks';
+
+export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: string): OutMessage | undefined {
+  const topic = recordTopic(r);
+  if (!topic) return undefined;
+  return { topic: prefix + topic, payload: JSON.stringify(recordPayload(r, gatewayId)), retain: r.kind === 'status', recordId: r.id };
+}
+
+/** Room left for the payload under a size limit: topic, headers and properties. */
+const OVERHEAD = 512;
+
+export function imageMessages(
+  r: StoredRecord, image: ImageRef, data: Buffer, prefix: string, maxBytes: number, mode: OversizeMode,
+): OutMessage[] {
+  const topic = prefix + imageTopic(r, image);
+  if (maxBytes <= 0 || data.length + topic.length + OVERHEAD <= maxBytes) {
+    return [{ topic, payload: data, retain: false, recordId: r.id }];
+  }
+  if (mode === 'reference') {
+    // The image stays on the gateway (GET /api/images/<sha256>); the cloud learns it exists.
+    const ref = { detection_id: r.id, name: image.name, sha256: image.sha256, bytes: image.bytes, content_type: image.content_type, stored_on_gateway: true };
+    return [{ topic: `${topic}/ref`, payload: JSON.stringify(ref), retain: false, recordId: r.id }];
+  }
+  const size = Math.max(1, maxBytes - topic.length - OVERHEAD - 32);
+  const count = Math.ceil(data.length / size);
+  return Array.from({ length: count }, (_, i) => ({
+    topic: `${topic}/chunk/${i}/${count}`, payload: data.subarray(i * size, (i + 1) * size), retain: false, recordId: r.id,
+  }));
+}
