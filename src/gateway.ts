@@ -159,13 +159,17 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       server.closeIdleConnections();
       for (const t of tasks) await t.stop();
       for (const t of timers) clearInterval(t);
+      logger.debug('stopping uplink');
       await uplink?.stop();
+      logger.debug('stopping local publisher');
       localConsumer?.stop();
       await localRun;
+      logger.debug('stopping broker');
       if (broker) {
         await broker.publish(gatewayStatusTopic(config.gatewayId), JSON.stringify({ ...gatewayStatus(), state: 'offline' }), { retain: true }).catch(() => undefined);
         await broker.stop();
       }
+      logger.debug('closing log');
       await log.close();
       server.closeAllConnections();
       await closed;

@@ -1,7 +1,8 @@
 // Reads the log forward from a durable cursor and hands records to a sender with up to
-// `window` in flight. Invariant: the cursor moves only over records whose delivery was
-// confirmed, contiguously — so after any crash or disconnect, redelivery starts at the
-// first unconfirmed record and duplicates are bounded by the window.
+// `window` in flight. Invariants: the cursor moves only over records whose delivery was
+// confirmed, contiguously; and no more than `window` records are ever sent beyond the
+// *saved* cursor — so after any crash or disconnect, redelivery starts at the first
+// unconfirmed record and at most `window` records are sent twice.
 import type { Logger } from 'pino';
 import type { StoredRecord } from '../ingest/record.js';
 import type { RecordLog } from '../log/record-log.js';
@@ -28,6 +29,8 @@ export class LogConsumer {
   private wake: (() => void) | undefined;
   private persisting: Promise<void> | undefined;
   private persistedCursor = 0;
+  /** Confirmed seqs above the saved cursor: they still count against the window. */
+  private unsaved: number[] = [];
   private loaded = false;
   /** Records confirmed since start (for rates). */
   delivered = 0;
@@ -59,9 +62,9 @@ export class LogConsumer {
    * ended run are ignored when they settle; the next run starts again at the cursor.
    */
   async run(send: Sender): Promise<void> {
-    await this.load();
     const gen = ++this.generation;
     const live = () => gen === this.generation;
+    await this.load();
     const inflight: InFlight[] = [];
     let failure: unknown;
     let readPos = this.cursor;
@@ -69,14 +72,14 @@ export class LogConsumer {
     const unsubscribe = this.opts.log.onAppend(() => this.poke());
     try {
       while (live() && failure === undefined) {
-        if (inflight.length >= this.opts.window) {
-          await this.sleepUntilPoked();
+        if (inflight.length + this.unsaved.length >= this.opts.window) {
+          await this.sleepUntilPoked(live);
           continue;
         }
         if (page.length === 0) {
           page = await this.opts.log.readAfter(readPos, this.opts.pageSize ?? 500);
           if (page.length === 0) {
-            if (this.opts.log.lastSeq() <= readPos) await this.sleepUntilPoked();
+            if (this.opts.log.lastSeq() <= readPos) await this.sleepUntilPoked(live);
             continue;
           }
         }
@@ -89,7 +92,10 @@ export class LogConsumer {
             if (!live()) return;
             entry.done = true;
             this.delivered += 1;
-            while (inflight[0]?.done) this.cursor = inflight.shift()!.seq;
+            while (inflight[0]?.done) {
+              this.cursor = inflight.shift()!.seq;
+              this.unsaved.push(this.cursor);
+            }
             this.persistCursor();
             this.poke();
           },
@@ -105,6 +111,7 @@ export class LogConsumer {
       if (live()) this.generation += 1;
     }
     await this.flushCursor();
+    this.unsaved = [];
     if (failure !== undefined) throw failure;
   }
 
@@ -128,8 +135,10 @@ export class LogConsumer {
     w?.();
   }
 
-  private sleepUntilPoked(): Promise<void> {
+  /** Sleeps until poked — unless the run already ended (stop() may have poked nobody). */
+  private sleepUntilPoked(live: () => boolean): Promise<void> {
     return new Promise<void>((resolve) => {
+      if (!live()) return resolve();
       this.wake = resolve;
     });
   }
@@ -142,11 +151,17 @@ export class LogConsumer {
       () => {
         this.persistedCursor = seq;
         this.persisting = undefined;
+        let saved = 0;
+        while (saved < this.unsaved.length && this.unsaved[saved]! <= seq) saved += 1;
+        if (saved > 0) this.unsaved.splice(0, saved);
         if (this.cursor !== seq) this.persistCursor();
+        this.poke();
       },
       (err: unknown) => {
         this.persisting = undefined;
-        this.opts.logger.error({ err, consumer: this.opts.name }, 'could not save consumer cursor');
+        this.opts.logger.error({ err, consumer: this.opts.name }, 'could not save consumer cursor; retrying');
+        // Sends wait on the window until the cursor is saved, so keep trying.
+        setTimeout(() => this.persistCursor(), 1000).unref();
       },
     );
   }

@@ -14,8 +14,17 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function runPython(script: string, args: string[], timeoutMs = 90_000): { lines: any[]; status: number | null; stderr: string } {
   const r = spawnSync(PYTHON, [here(script), ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { lines, status: r.status, stderr: r.stderr };
+  // Non-JSON lines (library warnings) are kept in stderr's place so a failure shows them.
+  const lines: any[] = [];
+  let other = r.stderr ?? '';
+  for (const l of (r.stdout ?? '').split('\n').filter(Boolean)) {
+    try {
+      lines.push(JSON.parse(l));
+    } catch {
+      other += `\n[stdout] ${l}`;
+    }
+  }
+  return { lines, status: r.status, stderr: `${other}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
 describe('python cameras against the gateway process', () => {
@@ -36,8 +45,9 @@ describe('python cameras against the gateway process', () => {
       const r = runPython('python_camera.py', [gw.url, transport, '3', String(2.25 * 1024 * 1024), camera]);
       assert.equal(r.status, 0, r.stderr + JSON.stringify(r.lines).slice(0, 2000));
       const responses = r.lines.filter((l) => l.event === 'lpr_response');
-      assert.equal(responses.length, 3);
-      assert.equal(r.lines.filter((l) => l.event === 'error').length, 0);
+      const context = `${r.stderr}\n${JSON.stringify(r.lines).slice(0, 2000)}`;
+      assert.equal(responses.length, 3, context);
+      assert.equal(r.lines.filter((l) => l.event === 'error').length, 0, context);
       for (const { body } of responses) {
         assert.equal(body.success, true);
         const rec = (await getJson(`${gw.url}/api/detections/${body.detection_id}`)).body.data;

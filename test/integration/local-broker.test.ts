@@ -1,0 +1,115 @@
+// The embedded broker as LAN clients see it: mosquitto_sub receives detections and retained
+// status; spoofed publishes into lpr/# are refused; persistent sessions survive a restart;
+// cameras go offline after a silence and back online with their next record.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt from 'mqtt';
+import { contractDetection, fakeJpeg, postJson } from '../helpers/payloads.js';
+import { startTestGateway } from '../helpers/in-process-gateway.js';
+import { MqttCollector } from '../helpers/mqtt-collector.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const MQTT_ON = { mqtt: { enabled: true, host: '127.0.0.1', port: 0 } };
+
+describe('embedded broker', () => {
+  test('mosquitto_sub sees detections, images and retained camera status', async () => {
+    const gw = await startTestGateway(MQTT_ON);
+    const port = gw.gateway.mqttAddress()!.port;
+    const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', 'lpr/#', '-v', '-W', '15']);
+    let out = '';
+    sub.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    try {
+      await sleep(500);
+      const jpeg = fakeJpeg(2000);
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'm1', ocr_results: ['กข1234'], annotated_image: jpeg.toString('base64') }));
+      const id = r.body.detection_id;
+      for (let i = 0; i < 100 && !out.includes('lpr/1/m1/status'); i++) await sleep(50);
+      assert.match(out, new RegExp(`lpr/1/m1/detection \\{"detection_id":"${id}"`));
+      assert.match(out, new RegExp(`lpr/1/m1/image/${id}/annotated_image `));
+      assert.match(out, /lpr\/1\/m1\/status \{"state":"online"/);
+      assert.match(out, /lpr\/gateway\/[^/]+\/status /);
+    } finally {
+      sub.kill();
+      await gw.stop();
+    }
+  });
+
+  test('a LAN client publishing lpr/1/1/detection or $SYS is refused; subscribers never see it', async () => {
+    const gw = await startTestGateway(MQTT_ON);
+    const url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;
+    const watcher = new MqttCollector(url, ['lpr/#']);
+    await watcher.connect();
+    try {
+      for (const topic of ['lpr/1/1/detection', '$SYS/fake']) {
+        const spoofer = mqtt.connect(url, { reconnectPeriod: 0 });
+        await new Promise((ok) => spoofer.once('connect', ok));
+        const outcome = await Promise.race([
+          spoofer.publishAsync(topic, '{"detection_id":"fake"}', { qos: 1 }).then(() => 'acked', () => 'refused'),
+          new Promise((ok) => spoofer.once('close', () => ok('refused'))),
+        ]);
+        assert.equal(outcome, 'refused', topic);
+        spoofer.end(true);
+      }
+      await sleep(300);
+      assert.ok(!watcher.messages.some((m) => m.payload.toString().includes('fake')));
+      // Anonymous clients are read-only everywhere.
+      const other = mqtt.connect(url, { reconnectPeriod: 0 });
+      await new Promise((ok) => other.once('connect', ok));
+      const res = await Promise.race([
+        other.publishAsync('chat/x', 'hi', { qos: 1 }).then(() => 'acked', () => 'refused'),
+        new Promise((ok) => other.once('close', () => ok('refused'))),
+      ]);
+      assert.equal(res, 'refused');
+      other.end(true);
+    } finally {
+      await watcher.close();
+      await gw.stop();
+    }
+  });
+
+  test('persistent session (clean=false, QoS 1) gets what was published while it was away, across a gateway restart', async () => {
+    const tmp = makeTempDir();
+    try {
+      let gw = await startTestGateway(MQTT_ON, tmp.dir);
+      let url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;
+      const first = new MqttCollector(url, ['lpr/+/+/detection'], 'durable-sub');
+      await first.connect();
+      await first.close();
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'p1' }));
+      await sleep(300);
+      await gw.stop();
+      gw = await startTestGateway(MQTT_ON, tmp.dir);
+      url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;
+      const again = new MqttCollector(url, [], 'durable-sub');
+      await again.connect();
+      await again.waitFor((m) => m.some((x) => x.json?.detection_id === r.body.detection_id), 10_000, 'the queued detection');
+      await again.close();
+      await gw.stop();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  test('a silent camera goes offline (retained) and comes back online with its next record', async () => {
+    const gw = await startTestGateway({ ...MQTT_ON, camera: { offlineAfter: '1s', presenceSchedule: '* * * * * *' } });
+    const url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;
+    const watcher = new MqttCollector(url, ['lpr/+/+/status']);
+    await watcher.connect();
+    try {
+      await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'q1' }));
+      const states = () => watcher.messages.filter((m) => m.topic === 'lpr/1/q1/status').map((m) => m.json.state);
+      await watcher.waitFor(() => states().join() === 'online,offline', 10_000, 'offline');
+      await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'q1' }));
+      await watcher.waitFor(() => states().join() === 'online,offline,online', 10_000, 'online again');
+      const late = new MqttCollector(url, ['lpr/1/q1/status']);
+      await late.connect();
+      await late.waitFor((m) => m.some((x) => x.retain && x.json.state === 'online'), 5000, 'retained status');
+      await late.close();
+    } finally {
+      await watcher.close();
+      await gw.stop();
+    }
+  });
+});
