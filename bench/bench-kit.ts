@@ -9,19 +9,20 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface BenchGateway {
   child: ChildProcess;
   url: string;
+  mqttPort: number | undefined;
   stop(): Promise<void>;
 }
 
 export async function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: string, extra: object = {}): Promise<BenchGateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/gateway-server.ts', mode, dataDir, JSON.stringify(extra)], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/gateway-server.ts', mode, dataDir, JSON.stringify(extra)], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((ok, fail) => {
+  const { port, mqttPort } = await new Promise<{ port: number; mqttPort?: number }>((ok, fail) => {
     child.once('exit', (code) => fail(new Error(`bench gateway exited ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => ok((JSON.parse(line) as { port: number }).port));
+    createInterface({ input: child.stdout! }).once('line', (line) => ok(JSON.parse(line) as { port: number; mqttPort?: number }));
   });
   return {
-    child, url: `http://127.0.0.1:${port}`,
+    child, url: `http://127.0.0.1:${port}`, mqttPort,
     stop: () => new Promise<void>((ok) => {
       child.removeAllListeners('exit');
       child.once('exit', () => ok());

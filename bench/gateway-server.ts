@@ -15,10 +15,10 @@ class NoBlobStore extends BlobStore {
 const [mode = 'durable', dataDir = './data-bench', extra = '{}'] = process.argv.slice(2);
 const config = loadConfig({
   env: {},
-  overrides: { dataDir, http: { host: '127.0.0.1', port: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...JSON.parse(extra) },
+  overrides: { dataDir, http: { host: '127.0.0.1', port: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...(JSON.parse(extra) as object) },
 });
 const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) } : {};
 const gateway = createGateway(config, pino({ level: 'warn' }), parts);
 await gateway.start();
-process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port })}\n`);
+process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port, mqttPort: gateway.mqttAddress()?.port })}\n`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

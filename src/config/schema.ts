@@ -99,7 +99,7 @@ export const configSchema = z.strictObject({
     cert: z.string().default(''),
     key: z.string().default(''),
     /** QoS 1 messages in flight (unacknowledged) at most; also the bound on duplicates. */
-    window: z.coerce.number().int().min(1).max(10_000).default(100),
+    window: z.coerce.number().int().min(1).max(10_000).default(200),
     /** Largest message the cloud broker accepts (AWS IoT Core: 128KB); 0 = no limit. */
     maxMessageBytes: bytes(0),
     /** Images over maxMessageBytes: "reference" (stay on the gateway) or "chunks". */

@@ -120,6 +120,8 @@ export class LevelRecordLog implements RecordLog {
   async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     if (limit <= 0) return out;
+    // One native call for a whole page; per-item iteration costs ~10 us a record.
+    if (!kinds) return this.recs.values({ gt: seqKey(Math.max(0, afterSeq)), limit }).all();
     for await (const record of this.recs.values({ gt: seqKey(Math.max(0, afterSeq)) })) {
       if (kinds && !kinds.includes(record.kind)) continue;
       out.push(record);

@@ -96,7 +96,10 @@ export class LogConsumer {
               this.cursor = inflight.shift()!.seq;
               this.unsaved.push(this.cursor);
             }
-            this.persistCursor();
+            // Save in steps of a quarter window (a LevelDB put per message would cost more
+            // than the publish), and soon anyway when traffic is a trickle.
+            if (this.unsaved.length >= Math.max(1, this.opts.window >> 2)) this.persistCursor();
+            else this.persistSoon();
             this.poke();
           },
           (err: unknown) => {
@@ -110,6 +113,8 @@ export class LogConsumer {
       unsubscribe();
       if (live()) this.generation += 1;
     }
+    clearTimeout(this.soon);
+    this.soon = undefined;
     await this.flushCursor();
     this.unsaved = [];
     if (failure !== undefined) throw failure;
@@ -141,6 +146,16 @@ export class LogConsumer {
       if (!live()) return resolve();
       this.wake = resolve;
     });
+  }
+
+  private soon: NodeJS.Timeout | undefined;
+
+  private persistSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.persistCursor();
+    }, 20);
   }
 
   /** Coalesced cursor writes: at most one in progress, the latest value always lands. */

@@ -10,8 +10,15 @@ const REPLACED = new Set([
   'component', 'status', 'message', 'details',
 ]);
 
+/** Camera fields the gateway does not interpret, unchanged (a loop: this is the drain's hot path). */
 function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([k]) => !REPLACED.has(k)));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) {
+    if (REPLACED.has(k)) continue;
+    // defineProperty keeps a "__proto__" key as plain data.
+    Object.defineProperty(out, k, { value: raw[k], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 export function recordPayload(r: StoredRecord, gatewayId: string): Record<string, unknown> {
@@ -25,17 +32,17 @@ export function recordPayload(r: StoredRecord, gatewayId: string): Record<string
   const observed = { timestamp: r.timestamp, time: r.time, received_at: r.received_at };
   if (r.kind === 'health') {
     const d = r.data as HealthData;
-    return {
-      ...passThrough(r.raw), health_id: r.id, ...common, ...observed,
+    return Object.assign(passThrough(r.raw), {
+      health_id: r.id, ...common, ...observed,
       component: d.component, status: d.status, level: d.level, message: d.message, details: d.details,
-    };
+    });
   }
   const d = r.data as DetectionData;
-  return {
-    ...passThrough(r.raw), detection_id: r.id, ...common, ...observed,
+  return Object.assign(passThrough(r.raw), {
+    detection_id: r.id, ...common, ...observed,
     vehicles_count: d.vehicles_count, plates_count: d.plates_count, plates: d.plates,
     ocr_results: d.ocr_results, vehicle_detections: d.vehicle_detections, plate_detections: d.plate_detections,
     processing_time_ms: d.processing_time_ms,
     images: r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) })),
-  };
+  });
 }

@@ -37,7 +37,10 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
     await gw.exited;
     const beforeKill = new Set(upstream.messages.map((m) => m.json.detection_id as string));
     gw = await spawnGateway(env);
-    await upstream.waitFor((m) => new Set(m.map((x) => x.json.detection_id)).size >= RECORDS, 60_000, 'the whole backlog');
+    await upstream.waitFor((m) => new Set(m.map((x) => x.json.detection_id)).size >= RECORDS, 120_000, 'the whole backlog')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}\n${gw.logs.slice(-30).join('\n')}`);
+      });
     const counts = new Map<string, number>();
     for (const m of upstream.messages) counts.set(m.json.detection_id, (counts.get(m.json.detection_id) ?? 0) + 1);
     for (const id of ids) assert.ok(counts.has(id), `lost ${id}`);

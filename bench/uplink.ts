@@ -1,0 +1,224 @@
+// npm run bench:uplink — drain after an outage: with the upstream broker down, N 1 KB
+// detections are acknowledged by the gateway; then a Mosquitto upstream comes up and we
+// time the drain to an upstream subscriber. The reference is a Mosquitto bridge (edge
+// Mosquitto, persistence on, max_queued_messages 0) moving the same N messages after the
+// same outage; the bridge with default settings is run too, to show what it loses.
+// Also camera → local subscriber latency p50/p99 at 500 detections/s.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { freePort } from '../test/helpers/free-port.js';
+import { printTable, startBenchGateway } from './bench-kit.js';
+import { OutageProxy } from './outage-proxy.js';
+
+const N = Number(process.env.BENCH_RECORDS ?? 100_000);
+const PAYLOAD = 'x'.repeat(700);
+/** The upstream broker must not drop messages for the (busy) subscriber that measures. */
+const UPSTREAM = ['max_queued_messages 0'];
+
+async function startMosquitto(dir: string, name: string, port: number, extra: string[] = []): Promise<ChildProcess> {
+  const conf = join(dir, `${name}.conf`);
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest none', ...extra].join('\n'));
+  const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((ok) => {
+      const s = tcpConnect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); ok(true); });
+      s.once('error', () => ok(false));
+    });
+    if (up) return child;
+    await sleep(50);
+  }
+  throw new Error(`mosquitto ${name} did not start`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((ok) => child.once('exit', ok));
+  child.kill('SIGTERM');
+  await done;
+}
+
+/** Subscribes upstream; resolves with first/last arrival once `expected` unique messages came or it stalls. */
+async function drainTo(url: string, filter: string, expected: number, idOf: (payload: Buffer) => string, stallMs = 20_000) {
+  const client = mqtt.connect(url, { clientId: `bench-sub-${Math.random()}`, clean: true, reconnectPeriod: 100 });
+  await new Promise((ok) => client.once('connect', ok));
+  await client.subscribeAsync(filter, { qos: 1 });
+  const seen = new Set<string>();
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  client.on('message', (_t, payload) => {
+    received += 1;
+    seen.add(idOf(payload));
+    last = performance.now();
+    if (!first) first = last;
+  });
+  const subscribedAt = performance.now();
+  return {
+    subscribedAt,
+    async wait() {
+      let lastCount = -1;
+      let lastChange = performance.now();
+      while (seen.size < expected) {
+        await sleep(200);
+        if (seen.size !== lastCount) { lastCount = seen.size; lastChange = performance.now(); }
+        if (performance.now() - lastChange > stallMs) break;
+      }
+      await client.endAsync();
+      return { unique: seen.size, received, first, last };
+    },
+  };
+}
+
+interface DrainResult {
+  rate: number;
+  total: number;
+  lost: number;
+  dup: number;
+  /** From the end of the outage to the first message upstream (reconnect delay). */
+  reconnectMs: number;
+}
+
+async function gatewayRun(dir: string): Promise<DrainResult & { ingestRate: number }> {
+  const upPort = await freePort();
+  const up = await startMosquitto(dir, 'cloud-gw', upPort, UPSTREAM);
+  const proxy = new OutageProxy(upPort);
+  await proxy.listen();
+  const gw = await startBenchGateway('durable', join(dir, 'gw'), {
+    uplink: { url: `mqtt://127.0.0.1:${proxy.port}`, window: Number(process.env.BENCH_WINDOW ?? 200), images: false },
+    mqtt: { enabled: false },
+  });
+  try {
+    // Ingest N detections over Socket.IO with acks while the upstream is down.
+    const sockets: Socket[] = await Promise.all(Array.from({ length: 10 }, () => new Promise<Socket>((ok) => {
+      const s = io(gw.url, { transports: ['websocket'], forceNew: true });
+      s.once('connect', () => ok(s));
+    })));
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 200 }, async (_, w) => {
+      while (next < N) {
+        const n = next++;
+        await new Promise((ok) => sockets[w % 10]!.emit('lpr_data', {
+          type: 'detection_result', camera_id: `cam-${n % 10}`, checkpoint_id: 'cp', timestamp: new Date(1.7e12 + n).toISOString(),
+          vehicles_count: 1, plates_count: 1, n, note: PAYLOAD,
+        }, ok));
+      }
+    }));
+    const ingestRate = N / ((performance.now() - t0) / 1000);
+    for (const s of sockets) s.close();
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n));
+    proxy.restore();
+    const restoredAt = performance.now();
+    const r = await sub.wait();
+    return { ...summarise(r, restoredAt), ingestRate };
+  } finally {
+    await gw.stop();
+    proxy.close();
+    await stopProcess(up);
+  }
+}
+
+function summarise(r: { unique: number; received: number; first: number; last: number }, restoredAt: number): DrainResult {
+  return {
+    rate: r.first && r.last > r.first ? r.unique / ((r.last - r.first) / 1000) : 0,
+    total: r.unique, lost: N - r.unique, dup: r.received - r.unique, reconnectMs: r.first ? r.first - restoredAt : Number.NaN,
+  };
+}
+
+async function bridgeRun(dir: string, name: string, bridgeExtra: string[]): Promise<DrainResult> {
+  const upPort = await freePort();
+  const up = await startMosquitto(dir, `cloud-${name}`, upPort, UPSTREAM);
+  const proxy = new OutageProxy(upPort);
+  await proxy.listen();
+  const edgePort = await freePort();
+  const edge = await startMosquitto(dir, `edge-${name}`, edgePort, [
+    'persistence true', `persistence_location ${dir}/`, `persistence_file edge-${name}.db`,
+    `connection cloud-${name}`, `address 127.0.0.1:${proxy.port}`, 'topic lpr/# out 1', 'cleansession false',
+    'restart_timeout 1 2', ...bridgeExtra,
+  ]);
+  try {
+    const pub = mqtt.connect(`mqtt://127.0.0.1:${edgePort}`, { clientId: `bench-pub-${name}` });
+    await new Promise((ok) => pub.once('connect', ok));
+    let next = 0;
+    await Promise.all(Array.from({ length: 200 }, async () => {
+      while (next < N) {
+        const n = next++;
+        await pub.publishAsync(`lpr/cp/cam-${n % 10}/detection`, JSON.stringify({ n, note: PAYLOAD }), { qos: 1 });
+      }
+    }));
+    await pub.endAsync();
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), 8000);
+    proxy.restore();
+    const restoredAt = performance.now();
+    return summarise(await sub.wait(), restoredAt);
+  } finally {
+    await stopProcess(edge);
+    proxy.close();
+    await stopProcess(up);
+  }
+}
+
+async function latencyRun(dir: string): Promise<{ p50: number; p99: number; count: number }> {
+  const gw = await startBenchGateway('durable', join(dir, 'lat'), { mqtt: { enabled: true, host: '127.0.0.1', port: 0 } });
+  try {
+    const sub = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`);
+    await new Promise((ok) => sub.once('connect', ok));
+    const sentAt = new Map<number, number>();
+    const lat: number[] = [];
+    sub.on('message', (_t, p) => {
+      const n = (JSON.parse(p.toString()) as { n: number }).n;
+      const t = sentAt.get(n);
+      if (t !== undefined) lat.push(performance.now() - t);
+    });
+    await sub.subscribeAsync('lpr/+/+/detection', { qos: 1 });
+    const socket = await new Promise<Socket>((ok) => {
+      const s = io(gw.url, { transports: ['websocket'] });
+      s.once('connect', () => ok(s));
+    });
+    const total = 5000; // 10 s at 500/s
+    const start = performance.now();
+    for (let n = 0; n < total; n++) {
+      const due = start + n * 2;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      sentAt.set(n, performance.now());
+      socket.emit('lpr_data', { type: 'detection_result', camera_id: `cam-${n % 10}`, checkpoint_id: 'cp', timestamp: new Date(1.7e12 + n).toISOString(), vehicles_count: 1, plates_count: 1, n, note: PAYLOAD });
+    }
+    for (let i = 0; i < 50 && lat.length < total; i++) await sleep(100);
+    socket.close();
+    await sub.endAsync();
+    lat.sort((a, b) => a - b);
+    return { p50: lat[Math.floor(lat.length * 0.5)] ?? NaN, p99: lat[Math.floor(lat.length * 0.99)] ?? NaN, count: lat.length };
+  } finally {
+    await gw.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-uplink-'));
+try {
+  console.log(`bench:uplink — ${N} detections of ~1 KB acknowledged during an upstream outage, then drained`);
+  const gateway = await gatewayRun(dir);
+  if (process.env.BENCH_ONLY === 'gateway') {
+    console.log(gateway);
+    process.exit(0);
+  }
+  const bridge = await bridgeRun(dir, 'tuned', ['max_queued_messages 0']);
+  const bridgeDefault = await bridgeRun(dir, 'default', []);
+  printTable('Drain after an outage (first to last message at the upstream subscriber)', 'mosquitto bridge', 'gateway', [
+    { name: `drain rate, ${N} msgs`, reference: bridge.rate, measured: gateway.rate, unit: 'msg/s', target: 1.0 },
+  ]);
+  console.log(`gateway: ${gateway.total}/${N} delivered, ${gateway.lost} lost, ${gateway.dup} duplicates; ingest while down ${gateway.ingestRate.toFixed(0)} rec/s; first message ${gateway.reconnectMs.toFixed(0)} ms after the outage ended (reconnect backoff)`);
+  console.log(`bridge (max_queued_messages 0): ${bridge.total}/${N} delivered, ${bridge.lost} lost, ${bridge.dup} duplicates`);
+  console.log(`bridge (default settings):      ${bridgeDefault.total}/${N} delivered, ${bridgeDefault.lost} lost`);
+  const lat = await latencyRun(dir);
+  console.log(`camera → local subscriber at 500 detections/s: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms (${lat.count} samples)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
