@@ -13,14 +13,16 @@ import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
+import { createOpsRoutes } from './inbound/http/ops-routes.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
-import { createIngest } from './ingest/ingest.js';
+import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import { BlobStore } from './log/blob-store.js';
 import { DiskAdmission } from './log/disk-admission.js';
 import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
 import { createLocalSender } from './outbound/local-publisher.js';
@@ -57,8 +59,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   });
   const blobs = parts.blobs ?? new BlobStore(join(dataDir, 'blobs'));
   const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
+  const observers: IngestObserver[] = [presence];
   const ingest = createIngest({
-    log, blobs, logger, observers: [presence],
+    log, blobs, logger, observers,
     admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes }),
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
@@ -85,15 +88,28 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus })
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
+  const consumers = [localConsumer, uplink?.meta, uplink?.images].filter((c): c is LogConsumer => c !== undefined);
+  const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
+  observers.push(metrics);
+  let running = false;
+  const readiness = () => {
+    const mqttListening = !broker || broker.address() !== undefined;
+    return {
+      ready: running && mqttListening,
+      checks: { log: running ? 'open' : 'closed', mqtt: broker ? (mqttListening ? 'listening' : 'down') : 'disabled', uplink: uplink?.state ?? 'disabled' },
+    };
+  };
 
   // Inbound: HTTP + Socket.IO on one port.
   const cameraAllowed = createNetworkAllowlist(config.camera.networks);
   const app = createHttpApp({
     maxMessageBytes: config.http.maxMessageBytes,
     logger,
+    refused: (error, remote) => ingest.refused(error, { source: 'rest', remote }),
     routers: [
+      createOpsRoutes({ registry: metrics.registry, readiness }),
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
-      createCameraRoutes({ ingest, cameraAllowed, logger }),
+      createCameraRoutes({ ingest, cameraAllowed }),
       createRecordRoutes({ log, blobs }),
     ],
   });
@@ -148,11 +164,13 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
           ok();
         });
       });
+      running = true;
       void publishGatewayStatus();
       const addr = server.address() as AddressInfo;
       logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url || null }, 'gateway listening');
     },
     async stop() {
+      running = false;
       // No new connections or messages; requests already inside finish their appends.
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       io.close();

@@ -48,6 +48,8 @@ export interface IngestDeps {
 
 export interface Ingest {
   accept(input: unknown, ctx: AcceptContext): Promise<AcceptResult>;
+  /** Logs and counts a message a transport refused before it reached accept() (size, network). */
+  refused(error: GatewayError, ctx: AcceptContext): void;
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -81,7 +83,15 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { ...base, ...appended };
   }
 
+  function refused(error: GatewayError, ctx: AcceptContext): void {
+    const fields = { code: error.code, source: ctx.source, remote: ctx.remote, fields: error.fields };
+    if (error.status >= 500) deps.logger.error({ ...fields, err: error.cause ?? error }, `camera message failed: ${error.message}`);
+    else deps.logger.warn(fields, `camera message rejected: ${error.message}`);
+    for (const o of observers) o.rejected(error, ctx);
+  }
+
   return {
+    refused,
     async accept(input, ctx) {
       try {
         const result = await store(input, ctx);
@@ -89,10 +99,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         return result;
       } catch (err) {
         const error = toGatewayError(err);
-        const fields = { code: error.code, source: ctx.source, remote: ctx.remote, fields: error.fields };
-        if (error.status >= 500) deps.logger.error({ ...fields, err }, `camera message failed: ${error.message}`);
-        else deps.logger.warn(fields, `camera message rejected: ${error.message}`);
-        for (const o of observers) o.rejected(error, ctx);
+        refused(error, ctx);
         throw error;
       }
     },

@@ -1,7 +1,6 @@
 // REST endpoints cameras post to: the contract's (/api/detection, /api/health,
 // /api/cameras/register) and the deployed cameras' (/api/statistics, /api/data), which
 // dispatch on the body's `type`. Routes translate only; ingest decides.
-import type { Logger } from 'pino';
 import { Router, type Request, type Response } from 'express';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
@@ -13,15 +12,15 @@ import { sendError } from './send-error.js';
 export interface CameraRouteDeps {
   ingest: Ingest;
   cameraAllowed: AddressCheck;
-  logger: Logger;
 }
 
 export function createCameraRoutes(deps: CameraRouteDeps): Router {
   const router = Router();
   router.use((req, res, next) => {
     if (req.method !== 'POST' || deps.cameraAllowed(req.socket.remoteAddress)) return next();
-    deps.logger.warn({ code: 'FORBIDDEN', remote: req.socket.remoteAddress, path: req.path }, 'camera request from a network outside camera.networks');
-    sendError(res, new GatewayError('FORBIDDEN', 'this address may not send camera data'));
+    const forbidden = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
+    deps.ingest.refused(forbidden, { source: 'rest', remote: req.socket.remoteAddress });
+    sendError(res, forbidden);
   });
 
   const post = (path: string, impliedKind?: MessageKind) =>

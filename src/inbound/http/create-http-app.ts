@@ -10,6 +10,8 @@ export interface HttpAppDeps {
   maxMessageBytes: number;
   logger: Logger;
   routers: Router[];
+  /** Counts and logs camera messages refused before ingest (body too large, bad JSON). */
+  refused: (error: GatewayError, remote: string | undefined) => void;
 }
 
 /** body-parser's error types → our codes. */
@@ -44,9 +46,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = err instanceof GatewayError ? err : bodyError(err as { type?: string }, deps.maxMessageBytes);
     const error = known ?? new GatewayError('INTERNAL', 'Internal error', { cause: err });
-    const fields = { code: error.code, method: req.method, path: req.path, remote: req.socket.remoteAddress };
-    if (error.status >= 500) deps.logger.error({ ...fields, err }, error.message);
-    else deps.logger.warn(fields, `request rejected: ${error.message}`);
+    if (known && req.method === 'POST') deps.refused(error, req.socket.remoteAddress);
+    else if (error.status >= 500) deps.logger.error({ code: error.code, method: req.method, path: req.path, err }, error.message);
+    else deps.logger.warn({ code: error.code, method: req.method, path: req.path }, `request rejected: ${error.message}`);
     sendError(res, error);
   });
   return app;

@@ -39,9 +39,10 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
   cameras.use((socket, next) => {
     const address = socket.handshake.address;
     if (deps.cameraAllowed(address)) return next();
-    deps.logger.warn({ code: 'FORBIDDEN', remote: address }, 'Socket.IO camera connection from a network outside camera.networks');
-    const err = new Error('this address may not send camera data') as Error & { data: unknown };
-    err.data = errorBody(new GatewayError('FORBIDDEN', 'this address may not send camera data'));
+    const forbidden = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
+    deps.ingest.refused(forbidden, { source: 'socketio', remote: address });
+    const err = new Error(forbidden.message) as Error & { data: unknown };
+    err.data = errorBody(forbidden);
     next(err);
   });
 
@@ -56,7 +57,9 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
         try {
           const size = approxJsonBytes(payload);
           if (size > deps.maxMessageBytes) {
-            throw new GatewayError('PAYLOAD_TOO_LARGE', `message is larger than the limit of ${deps.maxMessageBytes} bytes`);
+            const tooLarge = new GatewayError('PAYLOAD_TOO_LARGE', `message is larger than the limit of ${deps.maxMessageBytes} bytes`);
+            deps.ingest.refused(tooLarge, { source: 'socketio', impliedKind: kind, remote });
+            throw tooLarge;
           }
           const result = await deps.ingest.accept(payload, { source: 'socketio', impliedKind: kind, remote });
           if (result.kind === 'register') socket.data.camera_id = result.camera_id;
@@ -65,7 +68,6 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
           socket.emit(reply, body);
         } catch (err) {
           const error = toGatewayError(err);
-          if (error.code === 'PAYLOAD_TOO_LARGE') deps.logger.warn({ code: error.code, remote, event }, error.message);
           const body = errorBody(error);
           ack?.(body);
           socket.emit(reply, body);

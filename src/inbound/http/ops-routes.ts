@@ -1,0 +1,29 @@
+// Endpoints for operators and supervisors: /healthz (the process answers), /readyz (log
+// open and broker listening; uplink state reported, not required), /metrics (Prometheus).
+import { Router } from 'express';
+import type { Registry } from 'prom-client';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, unknown>;
+}
+
+export interface OpsRouteDeps {
+  registry: Registry;
+  readiness: () => Readiness;
+}
+
+export function createOpsRoutes(deps: OpsRouteDeps): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
+  });
+  router.get('/readyz', (_req, res) => {
+    const r = deps.readiness();
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', ...r.checks });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  return router;
+}

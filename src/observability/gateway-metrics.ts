@@ -1,0 +1,65 @@
+// Prometheus metrics (prom-client: the standard exposition format and Node runtime metrics,
+// event-loop lag included, without hand-written text encoding). Counters move on events;
+// gauges are read from the live parts at scrape time, so nothing here runs per record
+// beyond a counter increment.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { GatewayError } from '../errors.js';
+import type { AcceptContext, AcceptResult, IngestObserver } from '../ingest/ingest.js';
+import type { RecordLog } from '../log/record-log.js';
+import type { BacklogMonitor } from '../outbound/backlog-monitor.js';
+import type { LogConsumer } from '../outbound/log-consumer.js';
+import type { Uplink } from '../outbound/uplink.js';
+
+export interface MetricsSources {
+  log: RecordLog;
+  consumers: () => LogConsumer[];
+  uplink?: Uplink | undefined;
+  backlog?: BacklogMonitor | undefined;
+}
+
+export class GatewayMetrics implements IngestObserver {
+  readonly registry = new Registry();
+  private readonly ingested: Counter<'transport' | 'kind' | 'result'>;
+  private readonly rejections: Counter<'transport' | 'code'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'lprgw_' });
+    this.ingested = new Counter({
+      name: 'lprgw_ingest_messages_total', help: 'Camera messages by transport, kind and result (accepted, duplicate, rejected)',
+      labelNames: ['transport', 'kind', 'result'], registers,
+    });
+    this.rejections = new Counter({
+      name: 'lprgw_ingest_rejections_total', help: 'Rejected camera messages by transport and error code',
+      labelNames: ['transport', 'code'], registers,
+    });
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    gauge('lprgw_log_records', 'Records ever appended to the log', () => sources.log.stats().records);
+    gauge('lprgw_log_last_seq', 'Highest seq in the log', () => sources.log.lastSeq());
+    gauge('lprgw_log_bytes', 'Approximate bytes ever appended (records and images)', () => sources.log.stats().bytes);
+    gauge('lprgw_cameras', 'Cameras ever seen', () => sources.log.stats().cameras.length);
+    gauge('lprgw_cameras_online', 'Cameras currently online', () => sources.log.stats().cameras.filter((c) => c.state === 'online').length);
+    new Gauge({
+      name: 'lprgw_consumer_lag_records', help: 'Records not yet delivered, by log consumer', labelNames: ['consumer'], registers,
+      collect() {
+        this.reset();
+        for (const c of sources.consumers()) this.set({ consumer: c.name }, c.lag());
+      },
+    });
+    gauge('lprgw_uplink_connected', '1 while the uplink is connected', () => (sources.uplink?.state === 'online' ? 1 : 0));
+    gauge('lprgw_backlog_records', 'Records waiting for the uplink', () => sources.backlog?.snapshot().records ?? 0);
+    gauge('lprgw_backlog_bytes', 'Approximate bytes waiting for the uplink', () => sources.backlog?.snapshot().bytes ?? 0);
+    gauge('lprgw_backlog_oldest_age_seconds', 'Age of the oldest record waiting for the uplink', () => sources.backlog?.snapshot().oldest_age_s ?? 0);
+    gauge('lprgw_uplink_drain_rate', 'Uplink deliveries per second (recent)', () => sources.backlog?.snapshot().drain_rate_per_s ?? 0);
+  }
+
+  accepted(result: AcceptResult, ctx: AcceptContext): void {
+    this.ingested.inc({ transport: ctx.source, kind: result.kind, result: result.duplicate ? 'duplicate' : 'accepted' });
+  }
+
+  rejected(error: GatewayError, ctx: AcceptContext): void {
+    this.ingested.inc({ transport: ctx.source, kind: ctx.impliedKind ?? 'unknown', result: 'rejected' });
+    this.rejections.inc({ transport: ctx.source, code: error.code });
+  }
+}
