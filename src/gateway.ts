@@ -29,6 +29,7 @@ import { createLocalSender } from './outbound/local-publisher.js';
 import { LogConsumer } from './outbound/log-consumer.js';
 import { gatewayStatusTopic } from './outbound/topics.js';
 import { Uplink } from './outbound/uplink.js';
+import { VERSION } from './version.js';
 
 export interface Gateway {
   start(): Promise<void>;
@@ -46,7 +47,6 @@ export interface GatewayParts {
   blobs?: BlobStore;
 }
 
-const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 export function createGateway(config: GatewayConfig, logger: Logger, parts: GatewayParts = {}): Gateway {
   const dataDir = resolve(config.dataDir);
@@ -85,6 +85,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         ...config.uplink,
         clientId: config.uplink.clientId || `lprgw-${config.gatewayId}`,
         connectTimeoutMs: config.uplink.connectTimeout,
+        ackTimeoutMs: config.uplink.ackTimeout,
       }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus })
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;

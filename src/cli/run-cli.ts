@@ -1,16 +1,37 @@
 // The lpr-gateway command line: `start` (default). Each subcommand lives in its own file.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { hashPassword } from '../outbound/broker-access.js';
+import { VERSION } from '../version.js';
 import { startCommand } from './start-command.js';
+import { statusCommand } from './status-command.js';
 
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('lpr-gateway')
     .description('Edge gateway for licence-plate-recognition cameras')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(VERSION)
     .showHelpAfterError();
   program
     .command('start', { isDefault: true })
     .description('run the gateway (default)')
     .option('-c, --config <file>', 'operator config file (overrides config/default.yaml)')
     .action((opts: { config?: string }) => startCommand(opts));
+  program
+    .command('status')
+    .description('ask a running gateway for cameras, backlog, uplink and version')
+    .option('--url <url>', 'gateway HTTP address', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
+    .option('--json', 'print JSON')
+    .action(async (opts: { url: string; json?: boolean }) => {
+      process.exitCode = await statusCommand(opts);
+    });
+  program
+    .command('hash-password')
+    .description('print a scrypt hash for mqtt.users[].passwordHash (reads the password from stdin)')
+    .action(async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      if (!password) throw new InvalidArgumentError('no password on stdin');
+      process.stdout.write(`${hashPassword(password)}\n`);
+    });
   await program.parseAsync(argv);
 }

@@ -111,6 +111,8 @@ export const configSchema = z.strictObject({
     /** Images are sent only while fewer than this many records wait (metadata first). */
     liveLagThreshold: z.coerce.number().int().min(0).default(100),
     connectTimeout: duration(10_000),
+    /** A PUBACK missing this long means the connection is wedged: reconnect and resend. */
+    ackTimeout: duration(30_000),
     /** How often the retained gateway status is refreshed. */
     statusInterval: duration(30_000),
   }),

@@ -2,7 +2,7 @@
 // own tree (lpr/#) or $-topics, so nobody can spoof a detection; optional users (scrypt
 // hashes in the config) with per-user subscribe patterns; anonymous clients may
 // subscribe (read-only) unless allowAnonymous is false.
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export interface BrokerUser {
   username: string;
@@ -14,13 +14,9 @@ export interface BrokerUser {
   publish: string[];
 }
 
-export function hashPassword(password: string, salt: Buffer = scryptSalt()): string {
+export function hashPassword(password: string, salt: Buffer = randomBytes(16)): string {
   const hash = scryptSync(password, salt, 32);
   return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-function scryptSalt(): Buffer {
-  return Buffer.from(Array.from({ length: 16 }, () => Math.floor(Math.random() * 256)));
 }
 
 export function verifyPassword(password: string, stored: string): boolean {

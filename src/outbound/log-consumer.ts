@@ -70,6 +70,8 @@ export class LogConsumer {
     let readPos = this.cursor;
     let page: StoredRecord[] = [];
     const unsubscribe = this.opts.log.onAppend(() => this.poke());
+    // Belt and braces: a periodic wake-up, so no missed signal can park the loop for good.
+    const heartbeat = setInterval(() => this.poke(), 1000);
     try {
       while (live() && failure === undefined) {
         if (inflight.length + this.unsaved.length >= this.opts.window) {
@@ -110,6 +112,7 @@ export class LogConsumer {
         );
       }
     } finally {
+      clearInterval(heartbeat);
       unsubscribe();
       if (live()) this.generation += 1;
     }

@@ -34,6 +34,8 @@ export interface UplinkOptions {
   /** The image lane runs only while the JSON lane's lag is at most this. */
   liveLagThreshold: number;
   connectTimeoutMs: number;
+  /** A PUBACK missing this long means the connection is wedged: drop it and resend. */
+  ackTimeoutMs: number;
 }
 
 export interface UplinkDeps {
@@ -162,13 +164,23 @@ export class Uplink {
   /** Runs both lanes until the connection closes or the uplink stops. */
   private async session(client: MqttClient): Promise<void> {
     const closed = new Promise<void>((ok) => client.once('close', () => ok()));
-    const publish = (m: OutMessage) =>
-      this.limiter.take().then(() =>
-        client.publishAsync(m.topic, m.payload, {
-          qos: 1, retain: m.retain,
-          ...(this.opts.protocolVersion === 5 ? { properties: { userProperties: { record_id: m.recordId, gateway_id: this.deps.gatewayId } } } : {}),
-        }),
-      ).then(() => undefined);
+    const publish = async (m: OutMessage) => {
+      await this.limiter.take();
+      const acked = client.publishAsync(m.topic, m.payload, {
+        qos: 1, retain: m.retain,
+        ...(this.opts.protocolVersion === 5 ? { properties: { userProperties: { record_id: m.recordId, gateway_id: this.deps.gatewayId } } } : {}),
+      });
+      // mqtt.js never times out a QoS 1 publish; a lost PUBACK would hold the window forever.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`no PUBACK for ${m.topic} in ${this.opts.ackTimeoutMs} ms`)), this.opts.ackTimeoutMs);
+      });
+      try {
+        await Promise.race([acked, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const metaRun = this.meta.run(async (r) => {
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
       if (m) await publish(m);
@@ -177,6 +189,8 @@ export class Uplink {
     const lanes = Promise.allSettled([metaRun, imageRun]).then((results) => {
       for (const r of results) if (r.status === 'rejected') this.lastError = String((r.reason as Error)?.message ?? r.reason);
     });
+    // A lane that failed (e.g. a PUBACK timeout) ends the session: reconnect and resend.
+    void Promise.race([metaRun, imageRun]).catch(() => client.end(true));
     await Promise.race([closed, lanes]);
     this.meta.stop();
     this.images.stop();

@@ -20,7 +20,7 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
   await cloud.start();
   await cloud.stop(); // a known port, broker down: the backlog builds up
   const configFile = join(tmp.dir, 'gateway.yaml');
-  writeFileSync(configFile, `uplink:\n  url: ${cloud.url}\n  window: ${WINDOW}\n  connectTimeout: 2s\n`);
+  writeFileSync(configFile, `uplink:\n  url: ${cloud.url}\n  window: ${WINDOW}\n  connectTimeout: 2s\n  ackTimeout: 5s\n`);
   const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: configFile, LPRGW_GATEWAY_ID: 'crashgw' };
   let gw = await spawnGateway(env);
   const upstream = new MqttCollector(cloud.url, ['lpr/+/+/detection'], 'cloud-crash');
@@ -38,8 +38,9 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
     const beforeKill = new Set(upstream.messages.map((m) => m.json.detection_id as string));
     gw = await spawnGateway(env);
     await upstream.waitFor((m) => new Set(m.map((x) => x.json.detection_id)).size >= RECORDS, 120_000, 'the whole backlog')
-      .catch((err: Error) => {
-        throw new Error(`${err.message}\n${gw.logs.slice(-30).join('\n')}`);
+      .catch(async (err: Error) => {
+        const stats = (await fetch(`${gw.url}/api/statistics`).then((r) => r.json()).catch(() => null)) as { data?: { backlog?: unknown } } | null;
+        throw new Error(`${err.message}\n${JSON.stringify(stats?.data?.backlog)}\n${gw.logs.slice(-30).join('\n')}`);
       });
     const counts = new Map<string, number>();
     for (const m of upstream.messages) counts.set(m.json.detection_id, (counts.get(m.json.detection_id) ?? 0) + 1);

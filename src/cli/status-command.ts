@@ -1,0 +1,47 @@
+// `lpr-gateway status`: asks a running gateway (its HTTP port) for cameras, backlog,
+// uplink and version, and prints them for a person (or as JSON with --json).
+export interface StatusOptions {
+  url: string;
+  json?: boolean;
+}
+
+interface Statistics {
+  data: {
+    total_detections: number;
+    total_health: number;
+    last_update: string;
+    cameras: { camera_id: string; checkpoint_id: string; last_seen: string; detections: number; state?: string }[];
+    backlog: { records: number; bytes: number; oldest_age_s: number | null; drain_rate_per_s: number; eta_s: number | null } | null;
+    uplink: { state: string; last_error?: string | null };
+  };
+}
+
+export async function statusCommand(opts: StatusOptions): Promise<number> {
+  let stats: Statistics;
+  let ready: Record<string, unknown>;
+  try {
+    const [s, r] = await Promise.all([fetch(`${opts.url}/api/statistics`), fetch(`${opts.url}/readyz`)]);
+    stats = (await s.json()) as Statistics;
+    ready = (await r.json()) as Record<string, unknown>;
+  } catch (err) {
+    process.stderr.write(`lpr-gateway: no gateway answers at ${opts.url} (${(err as Error).message})\n`);
+    return 1;
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ready, statistics: stats.data }, null, 2)}\n`);
+    return 0;
+  }
+  const d = stats.data;
+  const lines = [
+    `gateway     ${opts.url}  ${String(ready.status)}  (log ${String(ready.log)}, mqtt ${String(ready.mqtt)})`,
+    `uplink      ${d.uplink.state}${d.uplink.last_error ? `  last error: ${d.uplink.last_error}` : ''}`,
+    d.backlog
+      ? `backlog     ${d.backlog.records} records, ~${Math.round(d.backlog.bytes / 1024)} KiB, oldest ${d.backlog.oldest_age_s ?? 0} s, ${d.backlog.drain_rate_per_s}/s, ETA ${d.backlog.eta_s ?? '?'} s`
+      : 'backlog     (no uplink configured)',
+    `records     ${d.total_detections} detections, ${d.total_health} health reports, last ${d.last_update}`,
+    `cameras     ${d.cameras.length}`,
+    ...d.cameras.map((c) => `  ${c.checkpoint_id}/${c.camera_id}  ${(c.state ?? 'unknown').padEnd(8)} last seen ${c.last_seen}  ${c.detections} detections`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ready.status === 'ready' ? 0 : 3;
+}

@@ -1,0 +1,82 @@
+// The lpr-gateway command as an operator uses it: help, version, bad flags and config,
+// hash-password, and status against a running gateway process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { verifyPassword } from '../../src/outbound/broker-access.js';
+import { contractDetection, postJson } from '../helpers/payloads.js';
+import { spawnGateway } from '../helpers/gateway-process.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin.end(opts.input ?? '');
+  return new Promise((ok) => child.on('close', (code) => ok({ code, out, err })));
+}
+
+test('--help, --version, and a bad flag', async () => {
+  const help = await cli(['--help']);
+  assert.equal(help.code, 0);
+  for (const sub of ['start', 'status', 'hash-password']) assert.match(help.out, new RegExp(sub));
+  const version = await cli(['--version']);
+  assert.match(version.out.trim(), /^\d+\.\d+\.\d+$/);
+  const bad = await cli(['--no-such-flag']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /unknown option/);
+});
+
+test('a bad config value stops start-up with exit code 2 and names the key', async () => {
+  const tmp = makeTempDir();
+  try {
+    const file = join(tmp.dir, 'bad.yaml');
+    writeFileSync(file, 'http:\n  port: 99999\nmqtt:\n  colour: blue\n');
+    const r = await cli(['start', '--config', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /http\.port/);
+    assert.match(r.err, /mqtt\.colour: unknown setting/);
+    const env = await cli(['start'], { env: { LPRGW_CAMERA_TZ: 'Nowhere/Town', LPRGW_DATA_DIR: tmp.dir } });
+    assert.equal(env.code, 2);
+    assert.match(env.err, /camera\.timezone.*LPRGW_CAMERA_TZ/);
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('hash-password prints a scrypt hash of stdin that verifies', async () => {
+  const r = await cli(['hash-password'], { input: 's3cret\n' });
+  assert.equal(r.code, 0, r.err);
+  const hash = r.out.trim();
+  assert.match(hash, /^scrypt\$/);
+  assert.equal(verifyPassword('s3cret', hash), true);
+  assert.equal(verifyPassword('wrong', hash), false);
+});
+
+test('status asks a running gateway', async () => {
+  const tmp = makeTempDir();
+  const gw = await spawnGateway({ LPRGW_DATA_DIR: tmp.dir });
+  try {
+    await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'st-1' }));
+    const r = await cli(['status', '--url', gw.url]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /gateway .* ready/);
+    assert.match(r.out, /1\/st-1\s+online/);
+    const json = await cli(['status', '--url', gw.url, '--json']);
+    assert.equal(JSON.parse(json.out).statistics.total_detections, 1);
+    const none = await cli(['status', '--url', 'http://127.0.0.1:9']);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /no gateway answers/);
+  } finally {
+    gw.child.kill('SIGTERM');
+    await gw.exited;
+    tmp.remove();
+  }
+});
