@@ -101,7 +101,30 @@ export class Uplink {
   async publishStatus(): Promise<void> {
     const client = this.client;
     if (!client?.connected) return;
-    await client.publishAsync(this.topic(gatewayStatusTopic(this.deps.gatewayId)), JSON.stringify(this.deps.gatewayStatus()), { qos: 1, retain: true }).catch(() => undefined);
+    await this.publishAcked(client, this.topic(gatewayStatusTopic(this.deps.gatewayId)), JSON.stringify(this.deps.gatewayStatus()), { retain: true })
+      .catch((err: Error) => {
+        this.lastError = err.message;
+      });
+  }
+
+  /** QoS 1 publish that fails when its PUBACK does not come within ackTimeout. */
+  private async publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
+    const acked = client.publishAsync(topic, payload, {
+      qos: 1, retain: opts.retain,
+      ...(this.opts.protocolVersion === 5 && opts.recordId
+        ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
+        : {}),
+    });
+    // mqtt.js never times out a QoS 1 publish; a lost PUBACK would hold the window forever.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`no PUBACK for ${topic} in ${this.opts.ackTimeoutMs} ms`)), this.opts.ackTimeoutMs);
+    });
+    try {
+      await Promise.race([acked, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private topic(t: string): string {
@@ -148,7 +171,7 @@ export class Uplink {
       this.state = 'online';
       this.connectedSince = new Date().toISOString();
       logger.info({ url: this.opts.url, cursor: this.meta.position(), backlog: this.meta.lag() }, 'uplink connected');
-      await this.publishStatus();
+      void this.publishStatus();
       await this.session(client);
       client.end(true);
       this.connectedSince = null;
@@ -166,20 +189,7 @@ export class Uplink {
     const closed = new Promise<void>((ok) => client.once('close', () => ok()));
     const publish = async (m: OutMessage) => {
       await this.limiter.take();
-      const acked = client.publishAsync(m.topic, m.payload, {
-        qos: 1, retain: m.retain,
-        ...(this.opts.protocolVersion === 5 ? { properties: { userProperties: { record_id: m.recordId, gateway_id: this.deps.gatewayId } } } : {}),
-      });
-      // mqtt.js never times out a QoS 1 publish; a lost PUBACK would hold the window forever.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`no PUBACK for ${m.topic} in ${this.opts.ackTimeoutMs} ms`)), this.opts.ackTimeoutMs);
-      });
-      try {
-        await Promise.race([acked, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
     };
     const metaRun = this.meta.run(async (r) => {
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
