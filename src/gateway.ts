@@ -23,6 +23,8 @@ import { DiskAdmission } from './log/disk-admission.js';
 import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { LiveView } from './observability/live-view.js';
+import { attachStatusNamespace } from './observability/status-namespace.js';
 import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
 import { createLocalSender } from './outbound/local-publisher.js';
@@ -91,7 +93,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
   const consumers = [localConsumer, uplink?.meta, uplink?.images].filter((c): c is LogConsumer => c !== undefined);
   const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
-  observers.push(metrics);
+  const liveView = new LiveView(log, () => ({ gateway_id: config.gatewayId, uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null }));
+  observers.push(metrics, liveView);
   let running = false;
   const readiness = () => {
     const mqttListening = !broker || broker.address() !== undefined;
@@ -119,7 +122,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   server.headersTimeout = Math.min(60_000, config.http.requestTimeout);
   const io = new SocketServer(server, {
     allowEIO3: true,
-    serveClient: false,
+    serveClient: true, // /socket.io/socket.io.js for the status page
     // Polling clients batch several queued packets into one POST, and an over-limit request
     // is dropped by Engine.IO without an answer the camera understands: keep the transport
     // cap well above the per-message limit, which camera-socket.ts enforces with an error.
@@ -129,6 +132,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
   attachCameraSocket(io, { ingest, logger, cameraAllowed, maxMessageBytes: config.http.maxMessageBytes });
+  const stopStatusFeed = attachStatusNamespace(io, liveView);
 
   const tasks: ScheduledTask[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -172,6 +176,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     },
     async stop() {
       running = false;
+      stopStatusFeed();
       // No new connections or messages; requests already inside finish their appends.
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       io.close();

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hashPassword } from '../outbound/broker-access.js';
 import { VERSION } from '../version.js';
 import { startCommand } from './start-command.js';
+import { simulateCommand, type SimulateFlags } from './simulate-command.js';
 import { statusCommand } from './status-command.js';
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -22,6 +23,23 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--json', 'print JSON')
     .action(async (opts: { url: string; json?: boolean }) => {
       process.exitCode = await statusCommand(opts);
+    });
+  program
+    .command('simulate')
+    .description('simulated cameras: the documented sender (contract) or the deployed cameras (deployed)')
+    .option('--url <url>', 'gateway HTTP address', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
+    .option('--cameras <n>', 'number of cameras', '3')
+    .option('--rate <r>', 'detections per second per camera', '1')
+    .option('--duration <s>', 'seconds to run (0 = until Ctrl-C)', '0')
+    .option('--images <size>', 'frame size per detection, e.g. 200kB, 1.5MB (0 = plate crops only)', '100kB')
+    .option('--transport <t>', 'auto (Socket.IO, REST fallback), socketio or rest', 'auto')
+    .option('--profile <p>', 'contract or deployed', 'contract')
+    .option('--checkpoint <id>', 'checkpoint id the cameras report', '1')
+    .option('--timeout <s>', 'connection/request timeout, seconds', '30')
+    .option('--retry-interval <s>', 'contract sender: delay before a retry, seconds', '60')
+    .option('--max-retries <n>', 'contract sender: retries per record', '5')
+    .action(async (flags: SimulateFlags) => {
+      process.exitCode = await simulateCommand(flags);
     });
   program
     .command('hash-password')

@@ -23,6 +23,8 @@ export interface AcceptResult {
   id: string;
   seq: number;
   duplicate: boolean;
+  /** The stored record (new records only), for live views; never sent to the camera. */
+  record?: NewRecord;
 }
 
 export interface AdmissionCheck {
@@ -80,7 +82,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       size: approxJsonBytes(msg.raw) + msg.images.reduce((n, i) => n + i.ref.bytes, 0),
     };
     const appended = await deps.log.append(record, { dedupeKey: msg.dedupeKey });
-    return { ...base, ...appended };
+    return appended.duplicate ? { ...base, ...appended } : { ...base, ...appended, record };
   }
 
   function refused(error: GatewayError, ctx: AcceptContext): void {

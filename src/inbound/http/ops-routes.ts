@@ -1,7 +1,9 @@
-// Endpoints for operators and supervisors: /healthz (the process answers), /readyz (log
-// open and broker listening; uplink state reported, not required), /metrics (Prometheus).
+// Endpoints for operators and supervisors: the status page (/), /healthz (the process
+// answers), /readyz (log open and broker listening; uplink state reported, not required),
+// /metrics (Prometheus).
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { STATUS_PAGE_HTML } from '../../observability/status-page-html.js';
 
 export interface Readiness {
   ready: boolean;
@@ -15,6 +17,10 @@ export interface OpsRouteDeps {
 
 export function createOpsRoutes(deps: OpsRouteDeps): Router {
   const router = Router();
+  router.get('/', (_req, res) => {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'");
+    res.type('html').send(STATUS_PAGE_HTML);
+  });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
   });

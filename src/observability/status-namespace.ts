@@ -1,0 +1,17 @@
+// The status page's live feed: Socket.IO namespace /status (separate from the cameras'
+// default namespace, read-only: it ignores anything clients emit). A snapshot on connect,
+// then every `intervalMs` while anyone is watching.
+import type { Server } from 'socket.io';
+import type { LiveView } from './live-view.js';
+
+export function attachStatusNamespace(io: Server, view: LiveView, intervalMs = 2000): () => void {
+  const ns = io.of('/status');
+  ns.on('connection', (socket) => {
+    socket.emit('snapshot', view.snapshot());
+  });
+  const timer = setInterval(() => {
+    if (ns.sockets.size > 0) ns.emit('snapshot', view.snapshot());
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
