@@ -9,6 +9,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { GatewayConfig } from './config/schema.js';
+import { createAdminRoutes } from './inbound/http/admin-routes.js';
 import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
@@ -115,6 +116,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
       createCameraRoutes({ ingest, cameraAllowed }),
       createRecordRoutes({ log, blobs }),
+      createAdminRoutes({ log, token: config.admin.token }),
     ],
   });
   const server: HttpServer = createServer(app);

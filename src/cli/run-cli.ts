@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hashPassword } from '../outbound/broker-access.js';
 import { VERSION } from '../version.js';
 import { startCommand } from './start-command.js';
+import { exportCommand, type ExportFlags } from './export-command.js';
 import { simulateCommand, type SimulateFlags } from './simulate-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -40,6 +41,18 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--max-retries <n>', 'contract sender: retries per record', '5')
     .action(async (flags: SimulateFlags) => {
       process.exitCode = await simulateCommand(flags);
+    });
+  program
+    .command('export')
+    .description('write stored records as NDJSON to stdout (from a running gateway, or --data-dir of a stopped one)')
+    .option('--since <time>', 'records received at or after this ISO 8601 time')
+    .option('--camera <id>', 'only this camera')
+    .option('--images <dir|omit>', 'write images as files into DIR, or "omit" their references')
+    .option('--url <url>', 'running gateway', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
+    .option('--token <token>', 'admin token (default: LPRGW_ADMIN_TOKEN)')
+    .option('--data-dir <dir>', 'read a stopped gateway\'s data directory directly')
+    .action(async (flags: ExportFlags) => {
+      process.exitCode = await exportCommand(flags);
     });
   program
     .command('hash-password')

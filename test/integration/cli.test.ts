@@ -26,7 +26,7 @@ function cli(args: string[], opts: { input?: string; env?: Record<string, string
 test('--help, --version, and a bad flag', async () => {
   const help = await cli(['--help']);
   assert.equal(help.code, 0);
-  for (const sub of ['start', 'status', 'hash-password']) assert.match(help.out, new RegExp(sub));
+  for (const sub of ['start', 'status', 'simulate', 'export', 'hash-password']) assert.match(help.out, new RegExp(sub));
   const version = await cli(['--version']);
   assert.match(version.out.trim(), /^\d+\.\d+\.\d+$/);
   const bad = await cli(['--no-such-flag']);
@@ -74,6 +74,69 @@ test('status asks a running gateway', async () => {
     const none = await cli(['status', '--url', 'http://127.0.0.1:9']);
     assert.equal(none.code, 1);
     assert.match(none.err, /no gateway answers/);
+  } finally {
+    gw.child.kill('SIGTERM');
+    await gw.exited;
+    tmp.remove();
+  }
+});
+
+test('export: NDJSON from a running gateway with the admin token, and from a stopped one', async () => {
+  const tmp = makeTempDir();
+  const gw = await spawnGateway({ LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_ADMIN_TOKEN: 'admin-secret' });
+  const ids: string[] = [];
+  try {
+    for (const camera of ['e1', 'e2', 'e1']) {
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: camera, annotated_image: Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]).toString('base64') }));
+      ids.push(r.body.detection_id);
+    }
+    const refused = await fetch(`${gw.url}/api/admin/export`);
+    assert.equal(refused.status, 401);
+    const wrong = await fetch(`${gw.url}/api/admin/export`, { headers: { authorization: 'Bearer nope' } });
+    assert.equal(wrong.status, 403);
+    const imagesDir = join(tmp.dir, 'images');
+    const r = await cli(['export', '--url', gw.url, '--token', 'admin-secret', '--camera', 'e1', '--images', imagesDir]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.id), [ids[0], ids[2]]);
+    const { readdirSync } = await import('node:fs');
+    assert.equal(readdirSync(imagesDir).length, 2);
+    const future = await cli(['export', '--url', gw.url, '--token', 'admin-secret', '--since', '2999-01-01T00:00:00Z']);
+    assert.equal(future.out.trim(), '');
+    const noToken = await cli(['export', '--url', gw.url], { env: { LPRGW_ADMIN_TOKEN: '' } });
+    assert.equal(noToken.code, 1);
+  } finally {
+    gw.child.kill('SIGTERM');
+    await gw.exited;
+  }
+  try {
+    const direct = await cli(['export', '--data-dir', join(tmp.dir, 'data'), '--images', 'omit']);
+    assert.equal(direct.code, 0, direct.err);
+    const lines = direct.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.filter((l) => l.kind === 'detection').map((l) => l.id), ids);
+    assert.ok(lines.every((l) => l.images.length === 0));
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('simulate: deployed and contract profiles end with a JSON summary; bad flags are named', async () => {
+  const tmp = makeTempDir();
+  const gw = await spawnGateway({ LPRGW_DATA_DIR: tmp.dir });
+  try {
+    for (const args of [['--profile', 'deployed'], ['--profile', 'contract', '--transport', 'socketio'], ['--transport', 'rest']]) {
+      const r = await cli(['simulate', '--url', gw.url, '--cameras', '2', '--rate', '4', '--duration', '1.5', '--images', '20kB', ...args]);
+      assert.equal(r.code, 0, r.err);
+      const summary = JSON.parse(r.out.trim().split('\n').at(-1)!);
+      assert.equal(summary.failed, 0);
+      assert.ok(summary.acked >= 4, JSON.stringify(summary));
+      assert.equal(summary.acked, summary.sent);
+    }
+    const stats = await (await fetch(`${gw.url}/api/statistics`)).json() as { data: { total_detections: number } };
+    assert.ok(stats.data.total_detections >= 12);
+    const bad = await cli(['simulate', '--profile', 'weird']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /--profile must be one of contract, deployed/);
   } finally {
     gw.child.kill('SIGTERM');
     await gw.exited;
