@@ -20,7 +20,8 @@ import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
 import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import { BlobStore } from './log/blob-store.js';
-import { DiskAdmission } from './log/disk-admission.js';
+import { DiskAdmission, filesystemBytes } from './log/disk-admission.js';
+import { StoreRetention } from './log/store-retention.js';
 import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
@@ -36,6 +37,8 @@ import { VERSION } from './version.js';
 
 export interface Gateway {
   start(): Promise<void>;
+  /** Runs one retention/quota sweep now (the cron job does this on its schedule). */
+  sweep(): Promise<unknown>;
   stop(): Promise<void>;
   /** Bound HTTP address (port 0 in config → the real port once started). */
   httpAddress(): AddressInfo;
@@ -48,6 +51,8 @@ export interface Gateway {
 export interface GatewayParts {
   log?: RecordLog;
   blobs?: BlobStore;
+  /** Free bytes on the data filesystem (tests simulate a full disk with it). */
+  freeBytes?: () => number;
 }
 
 
@@ -65,7 +70,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const observers: IngestObserver[] = [presence];
   const ingest = createIngest({
     log, blobs, logger, observers,
-    admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes }),
+    admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes, freeBytes: parts.freeBytes, cacheMs: parts.freeBytes ? 0 : 1000 }),
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
 
@@ -93,6 +98,13 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
   const consumers = [localConsumer, uplink?.meta, uplink?.images].filter((c): c is LogConsumer => c !== undefined);
+  const retention = new StoreRetention({
+    log, blobs, logger,
+    maxBytes: config.store.maxBytes || Math.floor(filesystemBytes(dataDir) * 0.8),
+    retainDeliveredMs: config.store.retainDelivered, maxUndeliveredAgeMs: config.store.maxUndeliveredAge,
+    // Delivered = handed on by every consumer; with no consumer at all, stored is final.
+    deliveredSeq: () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq()),
+  });
   const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
   const liveView = new LiveView(log, () => ({ gateway_id: config.gatewayId, uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null }));
   observers.push(metrics, liveView);
@@ -150,6 +162,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   return {
     log,
     presence,
+    sweep: () => retention.sweep(),
     httpAddress: () => server.address() as AddressInfo,
     mqttAddress: () => broker?.address(),
     async start() {
@@ -162,6 +175,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       }
       await uplink?.start();
       tasks.push(cron.schedule(config.camera.presenceSchedule, () => presence.sweep(), { noOverlap: true, name: 'presence' }));
+      tasks.push(cron.schedule(config.store.sweepSchedule, () => retention.sweep().catch((err: unknown) => logger.error({ err }, 'retention sweep failed')), { noOverlap: true, name: 'retention' }));
+      tasks.push(cron.schedule(config.store.compactSchedule, () => log.compact?.(), { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
       await new Promise<void>((ok, fail) => {

@@ -65,6 +65,14 @@ export const configSchema = z.strictObject({
     maxBytes: bytes(0),
     /** Below this free space on the data filesystem new records are refused with 507. */
     diskFreeMinBytes: bytes(256 * 1024 * 1024),
+    /** Delivered records are kept this long for local look-back. */
+    retainDelivered: duration(7 * 86_400_000),
+    /** Undelivered records older than this are dropped (counted, logged). */
+    maxUndeliveredAge: duration(30 * 86_400_000),
+    /** node-cron schedule of the retention/quota sweep. */
+    sweepSchedule: z.string().default('*/15 * * * * *'),
+    /** node-cron schedule of LevelDB compaction (gives deleted ranges back to the disk). */
+    compactSchedule: z.string().default('0 17 * * * *'),
   }),
   mqtt: section({
     /** The embedded MQTT broker local subscribers connect to. */

@@ -15,6 +15,8 @@ export interface ImageRef {
   content_type: string;
   bytes: number;
   sha256: string;
+  /** Set when the image was evicted under disk pressure (the record outlives it). */
+  evicted?: boolean;
 }
 
 export interface DetectionData {

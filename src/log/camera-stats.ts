@@ -10,13 +10,18 @@ export interface Totals {
   registrations: number;
   lastUpdate: string | null;
   bytes: number;
+  /** Records and bytes currently stored (appended minus evicted). */
+  liveRecords: number;
+  liveBytes: number;
+  /** Evictions by reason (records or images, see EvictionReason). */
+  evictions: Record<string, number>;
 }
 
 export const TOTALS_KEY = 'totals';
 export const CAMERA_KEY_PREFIX = 'camera:';
 
 export function emptyTotals(): Totals {
-  return { records: 0, detections: 0, health: 0, registrations: 0, lastUpdate: null, bytes: 0 };
+  return { records: 0, detections: 0, health: 0, registrations: 0, lastUpdate: null, bytes: 0, liveRecords: 0, liveBytes: 0, evictions: {} };
 }
 
 export interface StatsPlan {
@@ -42,6 +47,8 @@ export class CameraStats {
     for (const r of records) {
       totals.records += 1;
       totals.bytes += r.size ?? 0;
+      totals.liveRecords += 1;
+      totals.liveBytes += r.size ?? 0;
       const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
       if (r.kind === 'status') {
         // Presence changes are the gateway's own records: they do not count as camera traffic.

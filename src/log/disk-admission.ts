@@ -42,3 +42,9 @@ export class DiskAdmission implements AdmissionCheck {
     }
   }
 }
+
+/** Size of the filesystem holding `dir` (for the default quota: a share of it). */
+export function filesystemBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.blocks) * Number(s.bsize);
+}

@@ -7,8 +7,9 @@ import { GatewayError } from '../errors.js';
 import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
 import { CAMERA_KEY_PREFIX, CameraStats, TOTALS_KEY, type Totals } from './camera-stats.js';
 import { GroupCommit } from './group-commit.js';
+import { planEviction } from './eviction-plan.js';
 import type {
-  AppendListener, AppendOptions, AppendResult, CameraSummary, LogStats, RecordLog,
+  AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, LogStats, RecordLog,
 } from './record-log.js';
 
 interface DedupeEntry {
@@ -46,6 +47,7 @@ export class LevelRecordLog implements RecordLog {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly pendingByKey = new Map<string, Promise<AppendResult>>();
   private readonly now: () => number;
+  private writer: Promise<void> = Promise.resolve();
   private nextSeq = 1;
   private firstSeq = 0;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
@@ -57,7 +59,7 @@ export class LevelRecordLog implements RecordLog {
     this.dedupe = this.db.sublevel<string, DedupeEntry>('dedupe', { valueEncoding: 'json' });
     this.cursors = this.db.sublevel<string, number>('cursor', { valueEncoding: 'json' });
     this.meta = this.db.sublevel<string, unknown>('meta', { valueEncoding: 'json' });
-    this.committer = new GroupCommit((items) => this.writeBatch(items), opts.maxBatchRecords);
+    this.committer = new GroupCommit((items) => this.exclusive(() => this.writeBatch(items)), opts.maxBatchRecords);
     this.now = opts.now ?? Date.now;
   }
 
@@ -149,13 +151,49 @@ export class LevelRecordLog implements RecordLog {
     return () => this.listeners.delete(listener);
   }
 
+  async evict(change: EvictionChange): Promise<void> {
+    if (this.state !== 'open') throw new GatewayError('STORE_UNAVAILABLE', 'the store is not open');
+    return this.exclusive(() => this.writeEviction(change));
+  }
+
+  private async writeEviction(change: EvictionChange): Promise<void> {
+    const effect = planEviction(change, this.stats_.totals);
+    const ops: BatchOperation<typeof this.db, string, unknown>[] = [];
+    for (const r of effect.rewritten) ops.push({ type: 'put', sublevel: this.recs, key: seqKey(r.seq), value: r });
+    for (const r of change.remove) {
+      ops.push({ type: 'del', sublevel: this.recs, key: seqKey(r.seq) });
+      ops.push({ type: 'del', sublevel: this.ids, key: r.id });
+    }
+    ops.push({ type: 'put', sublevel: this.meta, key: TOTALS_KEY, value: effect.totals });
+    await this.db.batch(ops, { sync: true });
+    this.stats_.totals = effect.totals;
+    if (change.remove.length > 0) {
+      const [first] = await this.recs.keys({ limit: 1 }).all();
+      this.firstSeq = first ? Number(first) : 0;
+    }
+  }
+
+  /** Compacts the whole keyspace so deleted ranges give their disk space back. */
+  async compact(): Promise<void> {
+    const db = this.db as unknown as { compactRange?: (start: string, end: string) => Promise<void> };
+    await db.compactRange?.('\u0000', '\uffff');
+  }
+
   stats(): LogStats {
     const t = this.stats_.totals;
     return {
       records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
+      liveRecords: t.liveRecords, liveBytes: t.liveBytes, evictions: { ...t.evictions },
       firstSeq: this.firstSeq, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
       cameras: [...this.stats_.cameras.values()],
     };
+  }
+
+  /** Appends and evictions both rewrite the totals row: one at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writer.then(fn);
+    this.writer = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -4,7 +4,8 @@
 import { GatewayError } from '../errors.js';
 import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
 import { CameraStats } from './camera-stats.js';
-import type { AppendListener, AppendOptions, AppendResult, LogStats, RecordLog } from './record-log.js';
+import { planEviction } from './eviction-plan.js';
+import type { AppendListener, AppendOptions, AppendResult, EvictionChange, LogStats, RecordLog } from './record-log.js';
 
 /** What survives "reopen": share one of these between instances. */
 export interface MemoryLogState {
@@ -12,14 +13,15 @@ export interface MemoryLogState {
   byId: Map<string, number>;
   dedupe: Map<string, { seq: number; id: string; at: number }>;
   cursors: Map<string, number>;
+  /** Totals and camera rows, kept like LevelDB keeps its meta rows. */
+  stats: CameraStats;
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
-  return { records: [], byId: new Map(), dedupe: new Map(), cursors: new Map() };
+  return { records: [], byId: new Map(), dedupe: new Map(), cursors: new Map(), stats: new CameraStats() };
 }
 
 export class MemoryRecordLog implements RecordLog {
-  private readonly stats_ = new CameraStats();
   private readonly listeners = new Set<AppendListener>();
   private isOpen = false;
 
@@ -28,8 +30,11 @@ export class MemoryRecordLog implements RecordLog {
     private readonly opts: { dedupeWindowMs: number; now?: () => number } = { dedupeWindowMs: 86_400_000 },
   ) {}
 
+  private get stats_(): CameraStats {
+    return this.state.stats;
+  }
+
   async open(): Promise<void> {
-    this.stats_.plan(this.state.records).commit();
     this.isOpen = true;
   }
 
@@ -91,10 +96,20 @@ export class MemoryRecordLog implements RecordLog {
     return () => this.listeners.delete(listener);
   }
 
+  async evict(change: EvictionChange): Promise<void> {
+    const effect = planEviction(change, this.stats_.totals);
+    const gone = new Set(change.remove.map((r) => r.seq));
+    const replaced = new Map(effect.rewritten.map((r) => [r.seq, r]));
+    this.state.records = this.state.records.filter((r) => !gone.has(r.seq)).map((r) => replaced.get(r.seq) ?? r);
+    for (const r of change.remove) this.state.byId.delete(r.id);
+    this.stats_.totals = effect.totals;
+  }
+
   stats(): LogStats {
     const t = this.stats_.totals;
     return {
       records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
+      liveRecords: t.liveRecords, liveBytes: t.liveBytes, evictions: { ...t.evictions },
       firstSeq: this.state.records[0]?.seq ?? 0, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
       cameras: [...this.stats_.cameras.values()],
     };

@@ -36,7 +36,24 @@ export interface LogStats {
   lastUpdate: string | null;
   /** Sum of record sizes ever appended (see NewRecord.size). */
   bytes: number;
+  /** What is stored now: records and their bytes (images included). */
+  liveRecords: number;
+  liveBytes: number;
+  evictions: Record<string, number>;
   cameras: CameraSummary[];
+}
+
+/** Why something was evicted (DESIGN.md eviction order, then the age limits). */
+export type EvictionReason =
+  | 'delivered_images' | 'delivered_records' | 'undelivered_images' | 'undelivered_records'
+  | 'retention_delivered' | 'max_age_undelivered';
+
+export interface EvictionChange {
+  reason: EvictionReason;
+  /** Records to delete entirely. */
+  remove: StoredRecord[];
+  /** Records whose images are dropped (the record stays, images marked evicted). */
+  stripImages: StoredRecord[];
 }
 
 export type AppendListener = (lastSeq: number) => void;
@@ -59,5 +76,9 @@ export interface RecordLog {
   setCursor(consumer: string, seq: number): Promise<void>;
   /** Called after each durable batch with the new last seq; returns an unsubscribe. */
   onAppend(listener: AppendListener): () => void;
+  /** Deletes records / drops their images in one synced batch, counted by reason. */
+  evict(change: EvictionChange): Promise<void>;
+  /** Gives the disk space of deleted ranges back (LevelDB compaction), where that applies. */
+  compact?(): Promise<void>;
   stats(): LogStats;
 }

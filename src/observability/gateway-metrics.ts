@@ -38,6 +38,15 @@ export class GatewayMetrics implements IngestObserver {
     gauge('lprgw_log_records', 'Records ever appended to the log', () => sources.log.stats().records);
     gauge('lprgw_log_last_seq', 'Highest seq in the log', () => sources.log.lastSeq());
     gauge('lprgw_log_bytes', 'Approximate bytes ever appended (records and images)', () => sources.log.stats().bytes);
+    gauge('lprgw_store_records', 'Records stored now', () => sources.log.stats().liveRecords);
+    gauge('lprgw_store_bytes', 'Bytes stored now (records and images, approximate)', () => sources.log.stats().liveBytes);
+    new Gauge({
+      name: 'lprgw_store_evictions', help: 'Records or images evicted so far, by reason (persisted count)', labelNames: ['reason'], registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(sources.log.stats().evictions)) this.set({ reason }, n);
+      },
+    });
     gauge('lprgw_cameras', 'Cameras ever seen', () => sources.log.stats().cameras.length);
     gauge('lprgw_cameras_online', 'Cameras currently online', () => sources.log.stats().cameras.filter((c) => c.state === 'online').length);
     new Gauge({

@@ -119,6 +119,34 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       cleanup();
     });
 
+    test('evict: images dropped then records removed, accounted and counted by reason, across reopen', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      const image = { name: 'original_image', field: 'original_image', content_type: 'image/jpeg', bytes: 1000, sha256: 'a'.repeat(64) };
+      for (let i = 0; i < 6; i++) await log.append(sampleRecord({ size: 1100, images: [image] }));
+      assert.equal(log.stats().liveBytes, 6600);
+      const first = await log.readAfter(0, 3);
+      await log.evict({ reason: 'delivered_images', remove: [], stripImages: first });
+      assert.equal(log.stats().liveBytes, 3600);
+      assert.equal((await log.get(1))?.images[0]?.evicted, true);
+      assert.equal((await log.get(1))?.size, 100);
+      await log.evict({ reason: 'delivered_records', remove: await log.readAfter(0, 2), stripImages: [] });
+      assert.equal(await log.get(1), undefined);
+      assert.equal(await log.getById(first[0]!.id), undefined);
+      assert.deepEqual((await log.readAfter(0, 10)).map((r) => r.seq), [3, 4, 5, 6]);
+      const s = log.stats();
+      assert.deepEqual([s.liveRecords, s.liveBytes, s.records, s.firstSeq], [4, 3400, 6, 3]);
+      assert.deepEqual(s.evictions, { delivered_images: 3, delivered_records: 2 });
+      await Promise.all([log.append(sampleRecord({ size: 10 })), log.evict({ reason: 'undelivered_records', remove: await log.readAfter(2, 1), stripImages: [] })]);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      const t = again.stats();
+      assert.deepEqual([t.liveRecords, t.liveBytes, t.records, t.evictions.undelivered_records], [4, 3400 - 100 + 10, 7, 1]);
+      await again.close();
+      cleanup();
+    });
+
     test('close waits for accepted appends; appends after close are refused', async () => {
       const { log, reopen, cleanup } = await factory.create();
       await log.open();

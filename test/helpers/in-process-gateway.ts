@@ -2,7 +2,7 @@
 // the test process, for tests that do not need to kill the process.
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway, type GatewayParts } from '../../src/gateway.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestGateway {
@@ -12,12 +12,12 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Record<string, unknown> = {}, dataDir?: string): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, unknown> = {}, dataDir?: string, parts: GatewayParts = {}): Promise<TestGateway> {
   const tmp = dataDir ? undefined : makeTempDir();
   const dir = dataDir ?? tmp!.dir;
   const base = { dataDir: dir, http: { host: '127.0.0.1', port: 0 }, mqtt: { enabled: false }, log: { level: 'silent' } };
   const config = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
-  const gateway = createGateway(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const gateway = createGateway(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), parts);
   await gateway.start();
   const { port } = gateway.httpAddress();
   return {

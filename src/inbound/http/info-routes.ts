@@ -27,6 +27,7 @@ export function createInfoRoutes(deps: InfoRouteDeps): Router {
         total_registrations: s.registrations,
         total_records: s.records,
         last_seq: s.lastSeq,
+        store: { records: s.liveRecords, bytes: s.liveBytes, evictions: s.evictions },
         cameras: s.cameras,
         ...deps.extraStatistics?.(),
       },

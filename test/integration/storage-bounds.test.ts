@@ -1,0 +1,142 @@
+// Bounded storage with real files: the eviction order under a quota, age retention, and
+// the disk-floor admission (507, then accepting again by itself).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
+import { startTestGateway } from '../helpers/in-process-gateway.js';
+import { freePort } from '../helpers/free-port.js';
+
+const blobPath = (dataDir: string, sha: string) => join(dataDir, 'blobs', sha.slice(0, 2), sha);
+
+async function ingestWithImages(url: string, n: number, bytes: number, camera = 'q1'): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await postJson(`${url}/api/detection`, contractDetection({ camera_id: camera, annotated_image: fakeJpeg(bytes).toString('base64') }));
+    assert.equal(r.status, 200);
+    ids.push(r.body.detection_id);
+  }
+  return ids;
+}
+
+test('uplink down, over quota: images of undelivered records go oldest first; every record stays', async () => {
+  const deadPort = await freePort();
+  const gw = await startTestGateway({ uplink: { url: `mqtt://127.0.0.1:${deadPort}` }, store: { maxBytes: '300kB', sweepSchedule: '0 0 0 1 1 *' } });
+  try {
+    const ids = await ingestWithImages(gw.url, 20, 40_000);
+    const result = (await gw.gateway.sweep()) as Record<string, number>;
+    const s = gw.gateway.log.stats();
+    assert.ok(s.liveBytes <= 300_000, `still ${s.liveBytes} bytes`);
+    assert.ok((result.undelivered_images ?? 0) > 0);
+    assert.equal(result.undelivered_records, undefined, 'no detection metadata was dropped');
+    const records = await Promise.all(ids.map(async (id) => (await getJson(`${gw.url}/api/detections/${id}`)).body.data));
+    assert.equal(records.filter(Boolean).length, 20, 'every record still there');
+    const evicted = records.map((r) => r.images[0].evicted === true);
+    const firstKept = evicted.indexOf(false);
+    assert.ok(firstKept > 0 && evicted.slice(firstKept).every((e) => !e), `evicted out of order: ${evicted.join()}`);
+    for (const r of records) assert.equal(existsSync(blobPath(gw.dataDir, r.images[0].sha256)), !r.images[0].evicted);
+    const stats = (await getJson(`${gw.url}/api/statistics`)).body.data.store;
+    assert.equal(stats.evictions.undelivered_images, result.undelivered_images);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('delivered records: every image of theirs goes before any record, then the oldest records', async () => {
+  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 }, store: { maxBytes: '1kB', sweepSchedule: '0 0 0 1 1 *' } });
+  try {
+    const ids = await ingestWithImages(gw.url, 12, 20_000);
+    await sleep(500); // the local publisher delivers everything
+    const result = (await gw.gateway.sweep()) as Record<string, number>;
+    assert.equal(result.delivered_images, 12, 'all delivered images before any record');
+    assert.ok((result.delivered_records ?? 0) > 0);
+    assert.ok(gw.gateway.log.stats().liveBytes <= 1000);
+    const present = await Promise.all(ids.map(async (id) => (await getJson(`${gw.url}/api/detections/${id}`)).status === 200));
+    const firstPresent = present.indexOf(true);
+    assert.ok(firstPresent > 0 && present.slice(firstPresent).every(Boolean), `removed out of order: ${present.join()}`);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('age retention: delivered records past store.retainDelivered are removed', async () => {
+  const gw = await startTestGateway({ store: { retainDelivered: '1s', sweepSchedule: '0 0 0 1 1 *' } });
+  try {
+    const [id] = await ingestWithImages(gw.url, 1, 1000);
+    await sleep(1200);
+    const [fresh] = await ingestWithImages(gw.url, 1, 1000);
+    const result = (await gw.gateway.sweep()) as Record<string, number>;
+    assert.ok((result.retention_delivered ?? 0) >= 1);
+    assert.equal((await getJson(`${gw.url}/api/detections/${id}`)).status, 404);
+    assert.equal((await getJson(`${gw.url}/api/detections/${fresh}`)).status, 200);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('disk floor: 507 + Retry-After while the disk is full, accepting again once space is back', async () => {
+  let free = 10;
+  const gw = await startTestGateway({ store: { diskFreeMinBytes: '100MB' } }, undefined, { freeBytes: () => free });
+  try {
+    const refused = await postJson(`${gw.url}/api/detection`, contractDetection());
+    assert.equal(refused.status, 507);
+    assert.equal(refused.body.error.code, 'STORE_FULL');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    free = 10e9;
+    const accepted = await postJson(`${gw.url}/api/detection`, contractDetection());
+    assert.equal(accepted.status, 200);
+    assert.equal((await getJson(`${gw.url}/api/detections/${accepted.body.detection_id}`)).status, 200);
+    assert.equal(gw.gateway.log.stats().detections, 1, 'the refused one was not stored');
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('kill -9 during ingest and eviction: the gateway restarts and every acknowledged record is there', async () => {
+  const { spawnGateway } = await import('../helpers/gateway-process.js');
+  const { makeTempDir } = await import('../helpers/temp-dir.js');
+  const { writeFileSync } = await import('node:fs');
+  const tmp = makeTempDir();
+  const deadPort = await freePort();
+  const config = join(tmp.dir, 'gw.yaml');
+  writeFileSync(config, `store:\n  maxBytes: 200kB\n  sweepSchedule: "* * * * * *"\nuplink:\n  url: mqtt://127.0.0.1:${deadPort}\n`);
+  const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: config };
+  const acked: string[] = [];
+  try {
+    for (let round = 0; round < 3; round++) {
+      const gw = await spawnGateway(env);
+      let stop = false;
+      const sender = (async () => {
+        while (!stop) {
+          try {
+            const r = await postJson(`${gw.url}/api/detection`, contractDetection({ annotated_image: fakeJpeg(30_000).toString('base64') }));
+            if (r.status === 200) acked.push(r.body.detection_id);
+          } catch {
+            return;
+          }
+        }
+      })();
+      await sleep(1500 + Math.random() * 1000);
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+      stop = true;
+      await sender;
+    }
+    const gw = await spawnGateway(env);
+    try {
+      const missing: string[] = [];
+      for (const id of acked) if ((await getJson(`${gw.url}/api/detections/${id}`)).status !== 200) missing.push(id);
+      assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged records lost`);
+      const store = (await getJson(`${gw.url}/api/statistics`)).body.data.store;
+      assert.ok(store.evictions.undelivered_images > 0, JSON.stringify(store));
+      assert.equal(store.evictions.undelivered_records, undefined);
+    } finally {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    }
+  } finally {
+    tmp.remove();
+  }
+});
