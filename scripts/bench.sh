@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# All benchmarks, one after another. Each prints its figures beside its reference run.
+# All benchmarks, one after another. Each prints its figures beside its reference or target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npm run build >/dev/null
 for b in bench/ingest.ts bench/uplink.ts bench/soak.ts; do
-  [ -f "$b" ] && node --import tsx "$b"
+  node --import tsx "$b"
 done

@@ -1,7 +1,7 @@
 // The process logger: JSON lines (pino) for journald and log shippers, or a human-readable
 // form for a terminal. Secrets are redacted wherever they appear in logged objects.
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export interface LoggerOptions {
   level: string;
@@ -16,5 +16,8 @@ const REDACT = [
 export function createLogger(opts: LoggerOptions): Logger {
   const options = { level: opts.level, base: { service: 'lpr-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } };
   // pino-pretty as a stream in this thread: no worker thread to outlive a fast exit.
-  return opts.pretty ? pino(options, pretty({ colorize: process.stdout.isTTY, sync: true })) : pino(options);
+  if (!opts.pretty) return pino(options);
+  // Loaded only when asked for: a service logging JSON does not carry the prettifier.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  return pino(options, pretty({ colorize: process.stdout.isTTY, sync: true }));
 }

@@ -176,7 +176,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await uplink?.start();
       tasks.push(cron.schedule(config.camera.presenceSchedule, () => presence.sweep(), { noOverlap: true, name: 'presence' }));
       tasks.push(cron.schedule(config.store.sweepSchedule, () => retention.sweep().catch((err: unknown) => logger.error({ err }, 'retention sweep failed')), { noOverlap: true, name: 'retention' }));
-      tasks.push(cron.schedule(config.store.compactSchedule, () => log.compact?.(), { noOverlap: true, name: 'compaction' }));
+      tasks.push(cron.schedule(config.store.compactSchedule, async () => {
+        // Dedupe entries outside the window can never match again: drop them, then compact.
+        const pruned = await log.pruneDedupe(Date.now() - config.camera.dedupeWindow);
+        await log.compact?.();
+        logger.info({ prunedDedupe: pruned }, 'store maintenance done');
+      }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
       await new Promise<void>((ok, fail) => {

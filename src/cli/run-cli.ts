@@ -16,14 +16,14 @@ export async function runCli(argv: string[]): Promise<void> {
     .command('start', { isDefault: true })
     .description('run the gateway (default)')
     .option('-c, --config <file>', 'operator config file (overrides config/default.yaml)')
-    .action((opts: { config?: string }) => startCommand(opts));
+    .action(async (opts: { config?: string }) => (await import('./start-command.js')).startCommand(opts));
   program
     .command('status')
     .description('ask a running gateway for cameras, backlog, uplink and version')
     .option('--url <url>', 'gateway HTTP address', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
     .option('--json', 'print JSON')
     .action(async (opts: { url: string; json?: boolean }) => {
-      process.exitCode = await statusCommand(opts);
+      process.exitCode = await (await import('./status-command.js')).statusCommand(opts);
     });
   program
     .command('simulate')
@@ -40,7 +40,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--retry-interval <s>', 'contract sender: delay before a retry, seconds', '60')
     .option('--max-retries <n>', 'contract sender: retries per record', '5')
     .action(async (flags: SimulateFlags) => {
-      process.exitCode = await simulateCommand(flags);
+      process.exitCode = await (await import('./simulate-command.js')).simulateCommand(flags);
     });
   program
     .command('export')
@@ -52,7 +52,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--token <token>', 'admin token (default: LPRGW_ADMIN_TOKEN)')
     .option('--data-dir <dir>', 'read a stopped gateway\'s data directory directly')
     .action(async (flags: ExportFlags) => {
-      process.exitCode = await exportCommand(flags);
+      process.exitCode = await (await import('./export-command.js')).exportCommand(flags);
     });
   program
     .command('hash-password')
@@ -62,6 +62,7 @@ export async function runCli(argv: string[]): Promise<void> {
       for await (const c of process.stdin) chunks.push(c as Buffer);
       const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
       if (!password) throw new InvalidArgumentError('no password on stdin');
+      const { hashPassword } = await import('../outbound/broker-access.js');
       process.stdout.write(`${hashPassword(password)}\n`);
     });
   await program.parseAsync(argv);

@@ -173,6 +173,20 @@ export class LevelRecordLog implements RecordLog {
     }
   }
 
+  async pruneDedupe(before: number): Promise<number> {
+    // In pages, with deletes between them, so ingest is never held up for long.
+    let pruned = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.dedupe.iterator({ ...(after === undefined ? {} : { gt: after }), limit: 2000 }).all();
+      if (page.length === 0) return pruned;
+      after = page[page.length - 1]![0];
+      const old = page.filter(([, v]) => v.at < before).map(([key]) => ({ type: 'del' as const, key }));
+      if (old.length > 0) await this.dedupe.batch(old);
+      pruned += old.length;
+    }
+  }
+
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */
   async compact(): Promise<void> {
     const db = this.db as unknown as { compactRange?: (start: string, end: string) => Promise<void> };

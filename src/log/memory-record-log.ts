@@ -105,6 +105,17 @@ export class MemoryRecordLog implements RecordLog {
     this.stats_.totals = effect.totals;
   }
 
+  async pruneDedupe(before: number): Promise<number> {
+    let pruned = 0;
+    for (const [key, hit] of this.state.dedupe) {
+      if (hit.at < before) {
+        this.state.dedupe.delete(key);
+        pruned += 1;
+      }
+    }
+    return pruned;
+  }
+
   stats(): LogStats {
     const t = this.stats_.totals;
     return {

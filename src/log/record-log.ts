@@ -78,6 +78,8 @@ export interface RecordLog {
   onAppend(listener: AppendListener): () => void;
   /** Deletes records / drops their images in one synced batch, counted by reason. */
   evict(change: EvictionChange): Promise<void>;
+  /** Forgets dedupe entries recorded before `before` (epoch ms); returns how many. */
+  pruneDedupe(before: number): Promise<number>;
   /** Gives the disk space of deleted ranges back (LevelDB compaction), where that applies. */
   compact?(): Promise<void>;
   stats(): LogStats;

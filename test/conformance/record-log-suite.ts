@@ -104,6 +104,20 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       cleanup();
     });
 
+    test('pruneDedupe forgets entries recorded before a time; later ones still dedupe', async () => {
+      let clock = 1_000;
+      const { log, cleanup } = await factory.create({ dedupeWindowMs: 1e9, now: () => clock });
+      await log.open();
+      await log.append(sampleRecord(), { dedupeKey: 'old' });
+      clock = 5_000;
+      const kept = await log.append(sampleRecord(), { dedupeKey: 'new' });
+      assert.equal(await log.pruneDedupe(2_000), 1);
+      assert.equal(await log.findDuplicate('old'), undefined);
+      assert.equal((await log.findDuplicate('new'))?.id, kept.id);
+      await log.close();
+      cleanup();
+    });
+
     test('onAppend tells consumers the new last seq after each durable batch', async () => {
       const { log, cleanup } = await factory.create();
       await log.open();

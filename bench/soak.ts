@@ -1,0 +1,121 @@
+// npm run bench:soak — the store under a long outage: a backlog of N small records
+// (default 1 000 000, BENCH_RECORDS), then a real gateway process started on it: start-up
+// time and RSS with that backlog; and bytes written to disk per byte ingested for
+// 1.5 MB-image detections (from /proc/<pid>/io). Targets: RSS ≤ 120 MB, start-up ≤ 3 s,
+// ≤ 1.5 bytes written per byte ingested.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { LevelRecordLog } from '../src/log/level-record-log.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { ROOT } from './bench-kit.js';
+
+const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
+
+async function buildBacklog(dataDir: string): Promise<number> {
+  const log = new LevelRecordLog({ location: join(dataDir, 'log'), dedupeWindowMs: 86_400_000, maxBatchRecords: 1000 });
+  await log.open();
+  const t0 = performance.now();
+  const raw = { type: 'detection_result', camera_id: 'c', timestamp: '2025-08-24T17:53:54.123456', vehicles_count: 1, plates_count: 1, note: 'x'.repeat(300) };
+  for (let done = 0; done < N; done += 1000) {
+    await Promise.all(Array.from({ length: Math.min(1000, N - done) }, (_, i) => log.append({
+      id: `soak-${done + i}`, kind: 'detection', camera_id: `cam-${i % 20}`, checkpoint_id: 'cp', timestamp: raw.timestamp,
+      time: '2025-08-24T10:53:54.123Z', received_at: new Date().toISOString(), source: 'rest', raw: { ...raw, n: done + i },
+      data: { vehicles_count: 1, plates_count: 1, plates: ['ABC1234'], ocr_results: ['ABC1234'], vehicle_detections: [], plate_detections: [], processing_time_ms: 40 },
+      images: [], size: 600,
+    }, { dedupeKey: `k${done + i}` })));
+  }
+  await log.close();
+  return N / ((performance.now() - t0) / 1000);
+}
+
+interface Started {
+  pid: number;
+  ms: number;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+async function startGateway(dataDir: string, uplinkPort: number): Promise<Started> {
+  const t0 = performance.now();
+  // The built gateway, as systemd runs it (npm run build first).
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LPRGW_DATA_DIR: dataDir, LPRGW_HTTP_HOST: '127.0.0.1', LPRGW_HTTP_PORT: '0', LPRGW_MQTT_HOST: '127.0.0.1', LPRGW_MQTT_PORT: '0', LPRGW_UPLINK_URL: `mqtt://127.0.0.1:${uplinkPort}`, LPRGW_LOG_LEVEL: 'info', LPRGW_STORE_MAX_BYTES: '100GB' },
+  });
+  const port = await new Promise<number>((ok) => createInterface({ input: child.stdout! }).on('line', (l) => {
+    const e = JSON.parse(l) as { msg?: string; port?: number };
+    if (e.msg === 'gateway listening') ok(e.port!);
+  }));
+  return {
+    pid: child.pid!, ms: performance.now() - t0, port,
+    stop: () => new Promise((ok) => { child.once('exit', () => ok()); child.kill('SIGTERM'); }),
+  };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+function writeBytes(pid: number): number {
+  const m = /write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+function post(port: number, agent: Agent, body: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/statistics', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => ok(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lprgw-soak-'));
+try {
+  const deadUplink = await freePort();
+  console.log(`bench:soak — backlog of ${N} records (uplink down), then ${IMAGES} detections with 1.5 MB images`);
+  const rate = await buildBacklog(dir);
+  console.log(`backlog written at ${rate.toFixed(0)} records/s (direct appends, group commit)`);
+  const gw = await startGateway(dir, deadUplink);
+  await new Promise((r) => setTimeout(r, 2000));
+  const rssIdle = rssMb(gw.pid);
+  const stats = await (await fetch(`http://127.0.0.1:${gw.port}/api/statistics`)).json() as { data: { backlog: { records: number } } };
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  const image = randomBytes(1.5 * 1024 * 1024);
+  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
+  const before = writeBytes(gw.pid);
+  let ingested = 0;
+  let ingestedWire = 0;
+  for (let i = 0; i < IMAGES; i++) {
+    image[10] = i; // a distinct image each time
+    const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: image.toString('base64') });
+    if ((await post(gw.port, agent, body)) === 200) {
+      ingested += image.length;
+      ingestedWire += Buffer.byteLength(body);
+    }
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const written = writeBytes(gw.pid) - before;
+  const rssAfter = rssMb(gw.pid);
+  agent.destroy();
+  await gw.stop();
+  const pad = (s: string) => s.padEnd(52);
+  console.log(`\n${pad('measure')}${'value'.padEnd(14)}target`);
+  console.log(`${pad(`start-up with ${stats.data.backlog.records} undelivered records`)}${`${(gw.ms / 1000).toFixed(2)} s`.padEnd(14)}≤ 3 s ${gw.ms <= 3000 ? 'meets' : 'BELOW'}`);
+  console.log(`${pad('RSS after start-up (backlog on disk)')}${`${rssIdle.toFixed(0)} MB`.padEnd(14)}≤ 120 MB ${rssIdle <= 120 ? 'meets' : 'BELOW'}`);
+  console.log(`${pad(`RSS after ${IMAGES} × 1.5 MB images`)}${`${rssAfter.toFixed(0)} MB`.padEnd(14)}≤ 120 MB ${rssAfter <= 120 ? 'meets' : 'BELOW'}`);
+  const ratio = written / ingested;
+  console.log(`${pad('disk bytes written per image byte ingested')}${ratio.toFixed(2).padEnd(14)}≤ 1.5 ${ratio <= 1.5 ? 'meets' : 'BELOW'}`);
+  console.log(`${pad('disk bytes written per request byte (base64 JSON)')}${(written / ingestedWire).toFixed(2).padEnd(14)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
