@@ -60,7 +60,24 @@ function asObject(input: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GatewayError('INVALID_BODY', 'message must be a JSON object');
   }
+  if (tooDeep(value)) throw new GatewayError('INVALID_BODY', `message is nested more than ${MAX_DEPTH} levels deep`);
   return value as Record<string, unknown>;
+}
+
+/** Camera messages nest a few levels; anything deeper is hostile (and would overflow the stack). */
+const MAX_DEPTH = 32;
+
+function tooDeep(root: unknown): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_DEPTH) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined): MessageKind {
