@@ -15,7 +15,8 @@ class NoBlobStore extends BlobStore {
 const [mode = 'durable', dataDir = './data-bench', extra = '{}'] = process.argv.slice(2);
 const config = loadConfig({
   env: {},
-  overrides: { dataDir, http: { host: '127.0.0.1', port: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...(JSON.parse(extra) as object) },
+  // Load generators send from one address: no per-client rate limit in benchmarks.
+  overrides: { dataDir, http: { host: '127.0.0.1', port: 0, rateLimit: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...(JSON.parse(extra) as object) },
 });
 const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) } : {};
 const gateway = createGateway(config, pino({ level: 'warn' }), parts);

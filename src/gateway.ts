@@ -15,8 +15,10 @@ import { createHttpApp } from './inbound/http/create-http-app.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
+import { createClientRateLimit } from './inbound/client-rate-limit.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
+import { createCameraAccess } from './ingest/camera-access.js';
 import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import { BlobStore } from './log/blob-store.js';
@@ -66,10 +68,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     location: join(dataDir, 'log'), dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords,
   });
   const blobs = parts.blobs ?? new BlobStore(join(dataDir, 'blobs'));
+  const access = createCameraAccess(config.camera);
   const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
   const observers: IngestObserver[] = [presence];
   const ingest = createIngest({
     log, blobs, logger, observers,
+    access, maxImages: config.camera.maxImages,
     admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes, freeBytes: parts.freeBytes, cacheMs: parts.freeBytes ? 0 : 1000 }),
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
@@ -119,6 +123,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   // Inbound: HTTP + Socket.IO on one port.
   const cameraAllowed = createNetworkAllowlist(config.camera.networks);
+  const rateLimit = createClientRateLimit(config.http.rateLimit, config.http.rateBurst);
   const app = createHttpApp({
     maxMessageBytes: config.http.maxMessageBytes,
     logger,
@@ -126,7 +131,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     routers: [
       createOpsRoutes({ registry: metrics.registry, readiness }),
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
-      createCameraRoutes({ ingest, cameraAllowed }),
+      createCameraRoutes({ ingest, cameraAllowed, rateLimit }),
       createRecordRoutes({ log, blobs }),
       createAdminRoutes({ log, token: config.admin.token }),
     ],
@@ -134,8 +139,10 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const server: HttpServer = createServer(app);
   server.requestTimeout = config.http.requestTimeout;
   server.headersTimeout = Math.min(60_000, config.http.requestTimeout);
+  server.maxConnections = config.http.maxConnections;
   const io = new SocketServer(server, {
     allowEIO3: true,
+    pingTimeout: config.http.pingTimeout,
     serveClient: true, // /socket.io/socket.io.js for the status page
     // Polling clients batch several queued packets into one POST, and an over-limit request
     // is dropped by Engine.IO without an answer the camera understands: keep the transport
@@ -145,7 +152,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
-  attachCameraSocket(io, { ingest, logger, cameraAllowed, maxMessageBytes: config.http.maxMessageBytes });
+  attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
   const stopStatusFeed = attachStatusNamespace(io, liveView);
 
   const tasks: ScheduledTask[] = [];

@@ -45,6 +45,13 @@ export const configSchema = z.strictObject({
     maxMessageBytes: bytes(16 * 1024 * 1024),
     /** Time allowed to receive one whole request (headers + body); protects against slow clients. */
     requestTimeout: duration(120_000),
+    /** Most TCP connections at once (cameras, browsers, Socket.IO). */
+    maxConnections: z.coerce.number().int().min(1).default(1024),
+    /** Socket.IO: a client silent this long is disconnected. */
+    pingTimeout: duration(20_000),
+    /** Per client address: sustained camera messages per second, and the burst above it. */
+    rateLimit: z.coerce.number().nonnegative().default(200),
+    rateBurst: z.coerce.number().int().min(1).default(1000),
   }),
   camera: section({
     /** Zone of cameras' naive local timestamps ("2025-08-24T17:53:54.123456"). */
@@ -55,6 +62,14 @@ export const configSchema = z.strictObject({
     offlineAfter: duration(15 * 60_000),
     /** node-cron schedule of the offline check. */
     presenceSchedule: z.string().default('*/30 * * * * *'),
+    /** Per-camera tokens: once a camera id has one, its messages must carry it
+     *  (Authorization: Bearer, X-API-Key, or Socket.IO auth.token). */
+    tokens: z.record(z.string(), z.string().min(8, 'tokens must be at least 8 characters')).default({}),
+    /** Only cameras listed here or in tokens may send; default: any camera. */
+    knownOnly: bool(false),
+    known: z.array(z.string()).default([]),
+    /** Most images one record may carry (frame + plate crops). */
+    maxImages: z.coerce.number().int().min(0).default(16),
     /** CIDRs allowed to send camera traffic (REST and Socket.IO). */
     networks: list(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
   }),

@@ -5,6 +5,7 @@ import { toGatewayError, type GatewayError } from '../errors.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import { approxJsonBytes } from './approx-json-bytes.js';
+import type { CameraAccess } from './camera-access.js';
 import { parseMessage, type MessageKind } from './parse-message.js';
 import type { NewRecord, Transport } from './record.js';
 import { uuidV7 } from './uuid-v7.js';
@@ -14,6 +15,8 @@ export interface AcceptContext {
   impliedKind?: MessageKind;
   /** Client address, for logs. */
   remote?: string | undefined;
+  /** Token the client presented (Bearer, X-API-Key, Socket.IO auth.token), if any. */
+  credential?: string | undefined;
 }
 
 export interface AcceptResult {
@@ -44,6 +47,8 @@ export interface IngestDeps {
   timeZone: string;
   defaultCheckpointId: string;
   admission?: AdmissionCheck;
+  access?: CameraAccess;
+  maxImages?: number;
   observers?: IngestObserver[];
   now?: () => number;
 }
@@ -62,7 +67,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     const receivedAt = now();
     const msg = parseMessage(input, {
       timeZone: deps.timeZone, defaultCheckpointId: deps.defaultCheckpointId, impliedKind: ctx.impliedKind, now: receivedAt,
+      maxImages: deps.maxImages,
     });
+    deps.access?.check(msg.camera_id, ctx.credential);
     const base = { kind: msg.kind, camera_id: msg.camera_id };
     if (msg.kind === 'test') return { ...base, id: '', seq: 0, duplicate: false };
 

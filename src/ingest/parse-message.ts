@@ -19,6 +19,8 @@ export interface ParseOptions {
   impliedKind?: MessageKind;
   /** Receive time, used when a registration has no timestamp. */
   now: number;
+  /** Most images one record may carry. */
+  maxImages?: number | undefined;
 }
 
 export interface ParsedMessage {
@@ -161,6 +163,11 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
     data = { ...f, level: healthLevel(f.status) };
   }
   const images = kind === 'detection' ? decodeImages(body) : [];
+  if (opts.maxImages !== undefined && images.length > opts.maxImages) {
+    throw new GatewayError('VALIDATION_FAILED', `a record may carry at most ${opts.maxImages} images (got ${images.length})`, {
+      fields: [{ path: 'cropped_plates', message: 'too many images' }],
+    });
+  }
   // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
   const raw = Object.fromEntries(
     Object.entries(body).filter(([k]) => kind !== 'detection' || !IMAGE_FIELDS.includes(k)),

@@ -20,7 +20,8 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
   await cloud.start();
   await cloud.stop(); // a known port, broker down: the backlog builds up
   const configFile = join(tmp.dir, 'gateway.yaml');
-  writeFileSync(configFile, `uplink:\n  url: ${cloud.url}\n  window: ${WINDOW}\n  connectTimeout: 2s\n  ackTimeout: 5s\n`);
+  // One test client sends thousands of records at once: no per-client rate limit here.
+  writeFileSync(configFile, `http:\n  rateLimit: 0\nuplink:\n  url: ${cloud.url}\n  window: ${WINDOW}\n  connectTimeout: 2s\n  ackTimeout: 5s\n`);
   const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: configFile, LPRGW_GATEWAY_ID: 'crashgw' };
   let gw = await spawnGateway(env);
   const upstream = new MqttCollector(cloud.url, ['lpr/+/+/detection'], 'cloud-crash');
@@ -28,7 +29,10 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
     const ids: string[] = [];
     for (let batch = 0; batch < RECORDS / 50; batch++) {
       const replies = await Promise.all(Array.from({ length: 50 }, () => postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'k1' }))));
-      for (const r of replies) ids.push(r.body.detection_id);
+      for (const r of replies) {
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        ids.push(r.body.detection_id);
+      }
     }
     await cloud.start();
     await upstream.connect();

@@ -6,12 +6,21 @@ import { GatewayError, toGatewayError } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
+import type { ClientRateLimit } from '../client-rate-limit.js';
 import { successBody } from '../reply-bodies.js';
 import { sendError } from './send-error.js';
 
 export interface CameraRouteDeps {
   ingest: Ingest;
   cameraAllowed: AddressCheck;
+  rateLimit: ClientRateLimit;
+}
+
+function credentialOf(req: Request): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const key = req.headers['x-api-key'];
+  return typeof key === 'string' && key ? key : undefined;
 }
 
 export function createCameraRoutes(deps: CameraRouteDeps): Router {
@@ -25,8 +34,15 @@ export function createCameraRoutes(deps: CameraRouteDeps): Router {
 
   const post = (path: string, impliedKind?: MessageKind) =>
     router.post(path, async (req: Request, res: Response) => {
+      const ctx = { source: 'rest' as const, impliedKind, remote: req.socket.remoteAddress, credential: credentialOf(req) };
       try {
-        const result = await deps.ingest.accept(req.body, { source: 'rest', impliedKind, remote: req.socket.remoteAddress });
+        try {
+          deps.rateLimit.take(ctx.remote);
+        } catch (err) {
+          deps.ingest.refused(toGatewayError(err), ctx);
+          throw err;
+        }
+        const result = await deps.ingest.accept(req.body, ctx);
         res.status(200).json(successBody(result));
       } catch (err) {
         sendError(res, toGatewayError(err));

@@ -8,6 +8,8 @@ import { errorBody, GatewayError, toGatewayError } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
+import type { CameraAccess } from '../../ingest/camera-access.js';
+import type { ClientRateLimit } from '../client-rate-limit.js';
 import { successBody } from '../reply-bodies.js';
 import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
 
@@ -16,6 +18,23 @@ export interface CameraSocketDeps {
   logger: Logger;
   cameraAllowed: AddressCheck;
   maxMessageBytes: number;
+  rateLimit: ClientRateLimit;
+  access: CameraAccess;
+}
+
+function credentialOf(socket: Socket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token;
+  const header = socket.handshake.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  const key = socket.handshake.headers['x-api-key'];
+  return typeof key === 'string' && key ? key : undefined;
+}
+
+function refuse(next: (err?: Error) => void, error: GatewayError): void {
+  const err = new Error(error.message) as Error & { data: unknown };
+  err.data = errorBody(error);
+  next(err);
 }
 
 type Ack = (body: unknown) => void;
@@ -38,12 +57,18 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
 
   cameras.use((socket, next) => {
     const address = socket.handshake.address;
-    if (deps.cameraAllowed(address)) return next();
-    const forbidden = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
-    deps.ingest.refused(forbidden, { source: 'socketio', remote: address });
-    const err = new Error(forbidden.message) as Error & { data: unknown };
-    err.data = errorBody(forbidden);
-    next(err);
+    if (!deps.cameraAllowed(address)) {
+      const forbidden = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
+      deps.ingest.refused(forbidden, { source: 'socketio', remote: address });
+      return refuse(next, forbidden);
+    }
+    const credential = credentialOf(socket);
+    if (credential !== undefined && !deps.access.isKnownCredential(credential)) {
+      const unauthorized = new GatewayError('UNAUTHORIZED', 'unknown camera token');
+      deps.ingest.refused(unauthorized, { source: 'socketio', remote: address });
+      return refuse(next, unauthorized);
+    }
+    next();
   });
 
   cameras.on('connection', (socket: Socket) => {
@@ -54,14 +79,21 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
     for (const [event, { kind, reply }] of Object.entries(EVENTS)) {
       socket.on(event, async (...args: unknown[]) => {
         const { payload, ack } = splitArgs(args);
+        const ctx = { source: 'socketio' as const, impliedKind: kind, remote, credential: credentialOf(socket) };
         try {
+          try {
+            deps.rateLimit.take(remote);
+          } catch (err) {
+            deps.ingest.refused(toGatewayError(err), ctx);
+            throw err;
+          }
           const size = approxJsonBytes(payload);
           if (size > deps.maxMessageBytes) {
             const tooLarge = new GatewayError('PAYLOAD_TOO_LARGE', `message is larger than the limit of ${deps.maxMessageBytes} bytes`);
-            deps.ingest.refused(tooLarge, { source: 'socketio', impliedKind: kind, remote });
+            deps.ingest.refused(tooLarge, ctx);
             throw tooLarge;
           }
-          const result = await deps.ingest.accept(payload, { source: 'socketio', impliedKind: kind, remote });
+          const result = await deps.ingest.accept(payload, ctx);
           if (result.kind === 'register') socket.data.camera_id = result.camera_id;
           const body = successBody(result);
           ack?.(body);

@@ -1,0 +1,44 @@
+// Which camera ids may send, and with which credential (config camera.tokens, knownOnly).
+// Deployed cameras send no credentials, so a camera without a configured token is let in
+// unless knownOnly is set; a camera with one must present it.
+import { timingSafeEqual } from 'node:crypto';
+import { GatewayError } from '../errors.js';
+
+export interface CameraAccessOptions {
+  tokens: Record<string, string>;
+  knownOnly: boolean;
+  known: string[];
+}
+
+export interface CameraAccess {
+  /** Throws UNAUTHORIZED (no credential) or FORBIDDEN (wrong one, or unknown camera). */
+  check(cameraId: string, credential: string | undefined): void;
+  /** Whether a credential presented at connect time belongs to some camera. */
+  isKnownCredential(credential: string): boolean;
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export function createCameraAccess(o: CameraAccessOptions): CameraAccess {
+  const tokens = new Map(Object.entries(o.tokens));
+  const known = new Set([...o.known, ...tokens.keys()]);
+  return {
+    check(cameraId, credential) {
+      const token = tokens.get(cameraId);
+      if (token !== undefined) {
+        if (!credential) throw new GatewayError('UNAUTHORIZED', `camera ${cameraId} must send its token`);
+        if (!same(credential, token)) throw new GatewayError('FORBIDDEN', `wrong token for camera ${cameraId}`);
+        return;
+      }
+      if (o.knownOnly && !known.has(cameraId)) throw new GatewayError('FORBIDDEN', `camera ${cameraId} is not a known camera`);
+    },
+    isKnownCredential(credential) {
+      for (const t of tokens.values()) if (same(credential, t)) return true;
+      return false;
+    },
+  };
+}
