@@ -34,7 +34,7 @@ import { LocalBroker } from './outbound/local-broker.js';
 import { createLocalSender } from './outbound/local-publisher.js';
 import { LogConsumer } from './outbound/log-consumer.js';
 import { gatewayStatusTopic } from './outbound/topics.js';
-import { Uplink } from './outbound/uplink.js';
+import { safeUrl, Uplink } from './outbound/uplink.js';
 import { VERSION } from './version.js';
 
 export interface Gateway {
@@ -201,7 +201,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       running = true;
       void publishGatewayStatus();
       const addr = server.address() as AddressInfo;
-      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url || null }, 'gateway listening');
+      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }, 'gateway listening');
     },
     async stop() {
       running = false;

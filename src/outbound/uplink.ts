@@ -47,6 +47,18 @@ export interface UplinkDeps {
   gatewayStatus: () => Record<string, unknown>;
 }
 
+/** The broker URL without any user:password part, for logs and status. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 export class Uplink {
@@ -162,7 +174,7 @@ export class Uplink {
         if (!this.stopped) {
           this.state = 'offline';
           const delay = this.backoff.next();
-          logger.warn({ url: this.opts.url, err: this.lastError, retryInMs: delay }, 'uplink connect failed');
+          logger.warn({ url: safeUrl(this.opts.url), err: this.lastError, retryInMs: delay }, 'uplink connect failed');
           await this.sleep(delay);
         }
         continue;
@@ -170,7 +182,7 @@ export class Uplink {
       this.backoff.reset();
       this.state = 'online';
       this.connectedSince = new Date().toISOString();
-      logger.info({ url: this.opts.url, cursor: this.meta.position(), backlog: this.meta.lag() }, 'uplink connected');
+      logger.info({ url: safeUrl(this.opts.url), cursor: this.meta.position(), backlog: this.meta.lag() }, 'uplink connected');
       void this.publishStatus();
       await this.session(client);
       client.end(true);
