@@ -1,14 +1,15 @@
 // Composition root: the one place that knows every part, wires them, and orders start/stop.
 // Start: store → outbound consumers → inbound listeners. Stop: inbound first (no new work)
 // → jobs → outbound (cursors saved) → store last.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
-import type { GatewayConfig } from './config/schema.js';
+import { tlsEnabled, type GatewayConfig } from './config/schema.js';
 import { createAdminRoutes } from './inbound/http/admin-routes.js';
 import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
@@ -45,6 +46,7 @@ export interface Gateway {
   /** Bound HTTP address (port 0 in config → the real port once started). */
   httpAddress(): AddressInfo;
   mqttAddress(): AddressInfo | undefined;
+  tlsAddresses(): { https: AddressInfo | undefined; mqtts: AddressInfo | undefined };
   readonly log: RecordLog;
   readonly presence: CameraPresence;
 }
@@ -83,6 +85,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     ? new LocalBroker({
         host: config.mqtt.host, port: config.mqtt.port, location: join(dataDir, 'broker'),
         allowAnonymous: config.mqtt.allowAnonymous, users: config.mqtt.users, logger,
+        tls: tlsEnabled(config.mqtt.tls)
+          ? { port: config.mqtt.tls.port, cert: readFileSync(config.mqtt.tls.cert), key: readFileSync(config.mqtt.tls.key) }
+          : undefined,
       })
     : undefined;
   const localConsumer = broker ? new LogConsumer({ log, name: 'local', window: 256, logger }) : undefined;
@@ -137,9 +142,15 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     ],
   });
   const server: HttpServer = createServer(app);
-  server.requestTimeout = config.http.requestTimeout;
-  server.headersTimeout = Math.min(60_000, config.http.requestTimeout);
-  server.maxConnections = config.http.maxConnections;
+  const tlsServer: HttpServer | undefined = tlsEnabled(config.http.tls)
+    ? createHttpsServer({ cert: readFileSync(config.http.tls.cert), key: readFileSync(config.http.tls.key) }, app)
+    : undefined;
+  for (const s of [server, tlsServer]) {
+    if (!s) continue;
+    s.requestTimeout = config.http.requestTimeout;
+    s.headersTimeout = Math.min(60_000, config.http.requestTimeout);
+    s.maxConnections = config.http.maxConnections;
+  }
   const io = new SocketServer(server, {
     allowEIO3: true,
     pingTimeout: config.http.pingTimeout,
@@ -149,6 +160,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     // cap well above the per-message limit, which camera-socket.ts enforces with an error.
     maxHttpBufferSize: config.http.maxMessageBytes * 4,
   });
+  if (tlsServer) io.attach(tlsServer);
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
@@ -172,6 +184,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     sweep: () => retention.sweep(),
     httpAddress: () => server.address() as AddressInfo,
     mqttAddress: () => broker?.address(),
+    tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
     async start() {
       await blobs.open();
       await log.open();
@@ -191,13 +204,11 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
-      await new Promise<void>((ok, fail) => {
-        server.once('error', fail);
-        server.listen(config.http.port, config.http.host, () => {
-          server.off('error', fail);
-          ok();
-        });
-      });
+      await listen(server, config.http.port, config.http.host);
+      if (tlsServer) {
+        await listen(tlsServer, config.http.tls.port, config.http.host);
+        logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
+      }
       running = true;
       void publishGatewayStatus();
       const addr = server.address() as AddressInfo;
@@ -207,9 +218,10 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       running = false;
       stopStatusFeed();
       // No new connections or messages; requests already inside finish their appends.
-      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      const closed = Promise.all([server, tlsServer].map((s) => s && new Promise<void>((ok) => s.close(() => ok()))));
       io.close();
       server.closeIdleConnections();
+      tlsServer?.closeIdleConnections();
       for (const t of tasks) await t.stop();
       for (const t of timers) clearInterval(t);
       logger.debug('stopping uplink');
@@ -225,8 +237,19 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       logger.debug('closing log');
       await log.close();
       server.closeAllConnections();
+      tlsServer?.closeAllConnections();
       await closed;
       logger.info('gateway stopped');
     },
   };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
 }

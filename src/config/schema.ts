@@ -52,6 +52,12 @@ export const configSchema = z.strictObject({
     /** Per client address: sustained camera messages per second, and the burst above it. */
     rateLimit: z.coerce.number().nonnegative().default(200),
     rateBurst: z.coerce.number().int().min(1).default(1000),
+    /** Optional HTTPS/WSS listener (same API and Socket.IO) for cameras that speak TLS. */
+    tls: section({
+      port: port(0),
+      cert: z.string().default(''),
+      key: z.string().default(''),
+    }),
   }),
   camera: section({
     /** Zone of cameras' naive local timestamps ("2025-08-24T17:53:54.123456"). */
@@ -98,6 +104,12 @@ export const configSchema = z.strictObject({
     publishImages: bool(true),
     /** Clients without a user name may connect (and subscribe to lpr/#, read-only). */
     allowAnonymous: bool(true),
+    /** Optional MQTT over TLS listener (e.g. 8883), beside the plain one. */
+    tls: section({
+      port: port(0),
+      cert: z.string().default(''),
+      key: z.string().default(''),
+    }),
     /** Broker users: passwordHash from `lpr-gateway hash-password`. */
     users: z.array(z.strictObject({
       username: z.string().min(1),
@@ -151,4 +163,7 @@ export const configSchema = z.strictObject({
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
+
+/** A TLS listener is on when its port and both PEM files are set. */
+export const tlsEnabled = (t: { port: number; cert: string; key: string }): boolean => t.port > 0 && t.cert !== '' && t.key !== '';
 export type GatewayConfigInput = z.input<typeof configSchema>;

@@ -2,6 +2,7 @@
 // LevelDB under the data dir (aedes-persistence-level), so QoS 1 messages queued for a
 // clean-session=false subscriber survive a gateway restart.
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import persistenceLevel from 'aedes-persistence-level';
@@ -13,6 +14,8 @@ import { filterCovered, isReservedTopic, topicMatches, verifyPassword, type Brok
 export interface LocalBrokerOptions {
   host: string;
   port: number;
+  /** Optional TLS listener (PEM contents). */
+  tls?: { port: number; cert: Buffer; key: Buffer } | undefined;
   location: string;
   allowAnonymous: boolean;
   users: BrokerUser[];
@@ -29,6 +32,7 @@ const ANONYMOUS_SUBSCRIBE = [`${GATEWAY_TOPIC_ROOT}/#`];
 export class LocalBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
+  private tlsServer: Server | undefined;
   private db: Level<string, unknown> | undefined;
 
   constructor(private readonly opts: LocalBrokerOptions) {}
@@ -98,6 +102,16 @@ export class LocalBroker {
     });
     const addr = server.address() as AddressInfo;
     logger.info({ host: addr.address, port: addr.port }, 'mqtt broker listening');
+    if (this.opts.tls) {
+      const tlsServer = createTlsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (socket) => this.broker!.handle(socket));
+      this.tlsServer = tlsServer;
+      await listen(tlsServer, this.opts.tls.port, this.opts.host);
+      logger.info({ host: this.opts.host, port: (tlsServer.address() as AddressInfo).port }, 'mqtt broker listening (TLS)');
+    }
+  }
+
+  tlsAddress(): AddressInfo | undefined {
+    return this.tlsServer?.address() as AddressInfo | undefined;
   }
 
   /** Publishes as the gateway; resolves once aedes has stored and dispatched the message. */
@@ -113,8 +127,9 @@ export class LocalBroker {
   async stop(): Promise<void> {
     // Closing the broker disconnects its clients, which lets the listener close.
     if (this.broker) await new Promise<void>((ok) => this.broker!.close(() => ok()));
-    const server = this.server;
-    if (server) await new Promise<void>((ok) => server.close(() => ok()));
+    for (const server of [this.server, this.tlsServer]) {
+      if (server) await new Promise<void>((ok) => server.close(() => ok()));
+    }
     await this.db?.close();
   }
 }
@@ -123,4 +138,14 @@ function authError(message: string): AuthenticateError {
   const err = new Error(message) as AuthenticateError;
   err.returnCode = 4;
   return err;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
 }
