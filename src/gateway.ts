@@ -16,6 +16,7 @@ import { createHttpApp } from './inbound/http/create-http-app.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
+import { viewerAuthorized } from './inbound/http/viewer-login.js';
 import { createClientRateLimit } from './inbound/client-rate-limit.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
@@ -127,12 +128,14 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   };
 
   // Inbound: HTTP + Socket.IO on one port.
+  const viewerLogin = config.admin.viewerUser ? { user: config.admin.viewerUser, passwordHash: config.admin.viewerPasswordHash } : undefined;
   const cameraAllowed = createNetworkAllowlist(config.camera.networks);
   const rateLimit = createClientRateLimit(config.http.rateLimit, config.http.rateBurst);
   const app = createHttpApp({
     maxMessageBytes: config.http.maxMessageBytes,
     logger,
     refused: (error, remote) => ingest.refused(error, { source: 'rest', remote }),
+    viewerLogin,
     routers: [
       createOpsRoutes({ registry: metrics.registry, readiness }),
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
@@ -165,7 +168,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
   attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
-  const stopStatusFeed = attachStatusNamespace(io, liveView);
+  const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header));
 
   const tasks: ScheduledTask[] = [];
   const timers: NodeJS.Timeout[] = [];

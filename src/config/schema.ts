@@ -154,6 +154,10 @@ export const configSchema = z.strictObject({
   admin: section({
     /** Token for admin endpoints (export, replay, delete); empty = those endpoints are off. */
     token: z.string().default(''),
+    /** Login (HTTP Basic) for the status page, read-back API and metrics; empty = open. */
+    viewerUser: z.string().default(''),
+    /** scrypt hash from `lpr-gateway hash-password`. */
+    viewerPasswordHash: z.string().default(''),
   }),
   log: section({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,8 +4,9 @@
 import type { Server } from 'socket.io';
 import type { LiveView } from './live-view.js';
 
-export function attachStatusNamespace(io: Server, view: LiveView, intervalMs = 2000): () => void {
+export function attachStatusNamespace(io: Server, view: LiveView, authorize: (authorization: string | undefined) => boolean, intervalMs = 2000): () => void {
   const ns = io.of('/status');
+  ns.use((socket, next) => (authorize(socket.handshake.headers.authorization) ? next() : next(new Error('login required'))));
   ns.on('connection', (socket) => {
     socket.emit('snapshot', view.snapshot());
   });

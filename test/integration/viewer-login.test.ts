@@ -1,0 +1,36 @@
+// Optional viewer login: the status page, its live feed, the read-back API and metrics
+// need it; cameras, their statistics probe and health checks do not.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { io } from 'socket.io-client';
+import { hashPassword } from '../../src/outbound/broker-access.js';
+import { contractDetection, postJson } from '../helpers/payloads.js';
+import { startTestGateway } from '../helpers/in-process-gateway.js';
+
+test('viewer login protects the status page, its feed, read-back and metrics — not cameras', async () => {
+  const gw = await startTestGateway({ admin: { viewerUser: 'ops', viewerPasswordHash: hashPassword('right-pass') } });
+  const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  try {
+    const det = await postJson(`${gw.url}/api/detection`, contractDetection());
+    assert.equal(det.status, 200, 'cameras need no login');
+    assert.equal((await fetch(`${gw.url}/api/statistics`)).status, 200, 'the deployed cameras\' probe stays open');
+    assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
+    for (const path of ['/', '/api/records', `/api/detections/${det.body.detection_id}`, '/metrics']) {
+      const open = await fetch(gw.url + path);
+      assert.equal(open.status, 401, path);
+      assert.match(open.headers.get('www-authenticate') ?? '', /^Basic/);
+      assert.equal((await fetch(gw.url + path, { headers: { authorization: basic('ops', 'wrong') } })).status, 401, path);
+      assert.equal((await fetch(gw.url + path, { headers: { authorization: basic('ops', 'right-pass') } })).status, 200, path);
+    }
+    const anonymous = io(`${gw.url}/status`, { transports: ['websocket'], reconnection: false });
+    const refused = await new Promise<Error>((ok) => anonymous.once('connect_error', ok));
+    assert.match(refused.message, /login required/);
+    anonymous.close();
+    const viewer = io(`${gw.url}/status`, { transports: ['websocket'], reconnection: false, extraHeaders: { authorization: basic('ops', 'right-pass') } });
+    const snapshot = await new Promise<any>((ok) => viewer.once('snapshot', ok));
+    viewer.close();
+    assert.equal(snapshot.cameras[0].camera_id, '1');
+  } finally {
+    await gw.stop();
+  }
+});
