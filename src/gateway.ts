@@ -25,6 +25,7 @@ import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import { BlobStore } from './log/blob-store.js';
 import { DiskAdmission, filesystemBytes } from './log/disk-admission.js';
+import { removeOrphanBlobs } from './log/orphan-blobs.js';
 import { StoreRetention } from './log/store-retention.js';
 import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
@@ -193,7 +194,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await log.open();
       if (broker && localConsumer) {
         await broker.start();
-        const send = createLocalSender({ broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
+        const send = createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
         localRun = localConsumer.run(send).catch((err: unknown) => logger.error({ err }, 'local publisher stopped'));
       }
       await uplink?.start();
@@ -202,8 +203,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       tasks.push(cron.schedule(config.store.compactSchedule, async () => {
         // Dedupe entries outside the window can never match again: drop them, then compact.
         const pruned = await log.pruneDedupe(Date.now() - config.camera.dedupeWindow);
+        const orphans = await removeOrphanBlobs(log, join(dataDir, 'blobs'), logger);
         await log.compact?.();
-        logger.info({ prunedDedupe: pruned }, 'store maintenance done');
+        logger.info({ prunedDedupe: pruned, orphanBlobs: orphans }, 'store maintenance done');
       }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));

@@ -227,8 +227,13 @@ export class Uplink {
       await new Promise((ok) => setTimeout(ok, 100));
     }
     for (const image of r.images) {
+      if (image.evicted) continue;
       const data = await this.deps.blobs.read(image.sha256);
-      if (!data) continue; // evicted under disk pressure: the JSON already says it existed
+      if (!data) {
+        // Reported, never fatal: the record's JSON (with the image reference) already went.
+        this.deps.logger.warn({ seq: r.seq, id: r.id, image: image.name, sha256: image.sha256 }, 'image file missing; not sent upstream');
+        continue;
+      }
       for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.opts.maxMessageBytes, this.opts.oversizeImages)) {
         await publish(m);
       }

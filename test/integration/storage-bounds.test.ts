@@ -140,3 +140,30 @@ test('kill -9 during ingest and eviction: the gateway restarts and every acknowl
     tmp.remove();
   }
 });
+
+test('crash leftovers: unreferenced image files are removed (old ones only); a missing image is reported, not fatal', async () => {
+  const { removeOrphanBlobs } = await import('../../src/log/orphan-blobs.js');
+  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const pino = (await import('pino')).default;
+  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 } });
+  try {
+    const [id] = await ingestWithImages(gw.url, 1, 5000);
+    const rec = (await getJson(`${gw.url}/api/detections/${id}`)).body.data;
+    const orphanSha = 'ab'.repeat(32);
+    mkdirSync(join(gw.dataDir, 'blobs', 'ab'), { recursive: true });
+    writeFileSync(blobPath(gw.dataDir, orphanSha), 'left by a crash');
+    const quiet = pino({ level: 'silent' });
+    assert.equal(await removeOrphanBlobs(gw.gateway.log, join(gw.dataDir, 'blobs'), quiet), 0, 'a fresh file may belong to an ingest in flight');
+    const removedNow = await removeOrphanBlobs(gw.gateway.log, join(gw.dataDir, 'blobs'), pino({ level: 'silent' }), 0, Date.now() + 1000);
+    assert.equal(removedNow, 1);
+    assert.equal(existsSync(blobPath(gw.dataDir, orphanSha)), false);
+    assert.equal(existsSync(blobPath(gw.dataDir, rec.images[0].sha256)), true, 'referenced image kept');
+    // A record whose image file vanished: still served, image answers 404, publishing goes on.
+    rmSync(blobPath(gw.dataDir, rec.images[0].sha256));
+    assert.equal((await getJson(`${gw.url}/api/detections/${id}`)).status, 200);
+    assert.equal((await fetch(`${gw.url}/api/images/${rec.images[0].sha256}`)).status, 404);
+    assert.equal((await postJson(`${gw.url}/api/detection`, contractDetection())).status, 200);
+  } finally {
+    await gw.stop();
+  }
+});
