@@ -25,7 +25,9 @@ describe('embedded broker', () => {
       const jpeg = fakeJpeg(2000);
       const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'm1', ocr_results: ['กข1234'], annotated_image: jpeg.toString('base64') }));
       const id = r.body.detection_id;
-      for (let i = 0; i < 100 && !out.includes('lpr/1/m1/status'); i++) await sleep(50);
+      // JSON, images and status travel concurrently (different topics): wait for all three.
+      const all = () => ['lpr/1/m1/status', `lpr/1/m1/image/${id}/annotated_image`, 'lpr/1/m1/detection'].every((t) => out.includes(t));
+      for (let i = 0; i < 200 && !all(); i++) await sleep(50);
       assert.match(out, new RegExp(`lpr/1/m1/detection \\{"detection_id":"${id}"`));
       assert.match(out, new RegExp(`lpr/1/m1/image/${id}/annotated_image `));
       assert.match(out, /lpr\/1\/m1\/status \{"state":"online"/);
