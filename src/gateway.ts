@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { listenOn } from './listen-on.js';
 import { Server as SocketServer } from 'socket.io';
 import { tlsEnabled, type GatewayConfig } from './config/schema.js';
 import { createAdminRoutes } from './inbound/http/admin-routes.js';
@@ -209,9 +210,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
-      await listen(server, config.http.port, config.http.host);
+      await listenOn(server, config.http.port, config.http.host);
       if (tlsServer) {
-        await listen(tlsServer, config.http.tls.port, config.http.host);
+        await listenOn(tlsServer, config.http.tls.port, config.http.host);
         logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
       }
       running = true;
@@ -249,12 +250,3 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   };
 }
 
-function listen(server: HttpServer, port: number, host: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-}

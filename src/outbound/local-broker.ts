@@ -8,6 +8,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import persistenceLevel from 'aedes-persistence-level';
 import { Level } from 'level';
 import type { Logger } from 'pino';
+import { listenOn } from '../listen-on.js';
 import { GATEWAY_TOPIC_ROOT } from './topics.js';
 import { filterCovered, isReservedTopic, topicMatches, verifyPassword, type BrokerUser } from './broker-access.js';
 
@@ -93,19 +94,13 @@ export class LocalBroker {
 
     const server = createServer((socket) => this.broker!.handle(socket));
     this.server = server;
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(this.opts.port, this.opts.host, () => {
-        server.off('error', fail);
-        ok();
-      });
-    });
+    await listenOn(server, this.opts.port, this.opts.host);
     const addr = server.address() as AddressInfo;
     logger.info({ host: addr.address, port: addr.port }, 'mqtt broker listening');
     if (this.opts.tls) {
       const tlsServer = createTlsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (socket) => this.broker!.handle(socket));
       this.tlsServer = tlsServer;
-      await listen(tlsServer, this.opts.tls.port, this.opts.host);
+      await listenOn(tlsServer, this.opts.tls.port, this.opts.host);
       logger.info({ host: this.opts.host, port: (tlsServer.address() as AddressInfo).port }, 'mqtt broker listening (TLS)');
     }
   }
@@ -140,12 +135,3 @@ function authError(message: string): AuthenticateError {
   return err;
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-}

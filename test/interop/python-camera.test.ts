@@ -39,7 +39,7 @@ describe('python cameras against the gateway process', () => {
     tmp.remove();
   });
 
-  for (const transport of ['polling', 'websocket']) {
+  for (const transport of ['polling', 'upgrade', 'websocket']) {
     test(`python-socketio over ${transport}: fire-and-forget detections with 3 MB images all stored`, async () => {
       const camera = `py-${transport}`;
       const r = runPython('python_camera.py', [gw.url, transport, '3', String(2.25 * 1024 * 1024), camera]);
@@ -57,6 +57,7 @@ describe('python cameras against the gateway process', () => {
         assert.match(rec.data.plates[0], /^กข \d{4}$/);
       }
       assert.equal(r.lines.find((l) => l.event === 'register_response').body.camera_id, camera);
+      assert.equal(r.lines.find((l) => l.event === 'connected').transport, transport === 'polling' ? 'polling' : 'websocket');
       assert.equal(r.lines.find((l) => l.event === 'health_response').body.success, true);
     });
   }

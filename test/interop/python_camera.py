@@ -1,7 +1,7 @@
 """A camera as deployed with Debian's python-socketio: connect (polling first, or
 WebSocket only), register once, fire-and-forget emits, print every reply as a JSON line.
 
-usage: python_camera.py URL TRANSPORT COUNT IMAGE_BYTES CAMERA_ID
+usage: python_camera.py URL polling|upgrade|websocket COUNT IMAGE_BYTES CAMERA_ID
 """
 import base64
 import json
@@ -15,6 +15,15 @@ import socketio
 url, transport, count, image_bytes, camera_id = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 replies = []
 done = threading.Event()
+# python-socketio runs handlers on several threads; one line per reply needs a lock.
+out_lock = threading.Lock()
+
+
+def emit_line(obj):
+    with out_lock:
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
 expected = count + 2  # detections + health + register
 
 sio = socketio.Client(reconnection=False)
@@ -22,8 +31,9 @@ sio = socketio.Client(reconnection=False)
 
 def record(event):
     def handler(data):
-        replies.append({"event": event, "body": data})
-        print(json.dumps({"event": event, "body": data}), flush=True)
+        with out_lock:
+            replies.append({"event": event, "body": data})
+        emit_line({"event": event, "body": data})
         if len([r for r in replies if r["event"] != "error"]) >= expected:
             done.set()
     return handler
@@ -32,9 +42,11 @@ def record(event):
 for name in ("register_response", "lpr_response", "health_response", "error", "pong"):
     sio.on(name, record(name))
 
-transports = ["websocket"] if transport == "websocket" else ["polling", "websocket"]
+# polling: long-polling only; upgrade: polling first, then WebSocket (the python-socketio
+# default, as deployed); websocket: WebSocket only.
+transports = {"polling": ["polling"], "upgrade": ["polling", "websocket"], "websocket": ["websocket"]}[transport]
 sio.connect(url, transports=transports, wait_timeout=10)
-print(json.dumps({"event": "connected", "transport": sio.transport()}), flush=True)
+emit_line({"event": "connected", "transport": sio.transport()})
 sio.emit("camera_register", {"camera_id": camera_id, "checkpoint_id": "1", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")})
 jpeg = b"\xff\xd8\xff\xe0" + os.urandom(max(image_bytes - 6, 0)) + b"\xff\xd9"
 for i in range(count):
