@@ -26,7 +26,7 @@ export class CameraPresence implements IngestObserver {
 
   accepted(result: AcceptResult): void {
     if (result.duplicate || result.kind === 'test' || result.kind === 'status') return;
-    const row = this.row(result.camera_id);
+    const row = this.deps.log.camera(result.camera_id);
     if (row && row.state !== 'online') void this.change(row, 'online');
   }
 
@@ -38,10 +38,6 @@ export class CameraPresence implements IngestObserver {
     const silent = this.deps.log.stats().cameras.filter((c) => c.state === 'online' && Date.parse(c.last_seen) < cutoff);
     await Promise.all(silent.map((c) => this.change(c, 'offline')));
     return silent.length;
-  }
-
-  private row(cameraId: string): CameraSummary | undefined {
-    return this.deps.log.stats().cameras.find((c) => c.camera_id === cameraId);
   }
 
   private async change(row: CameraSummary, state: StatusData['state']): Promise<void> {

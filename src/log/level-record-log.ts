@@ -193,6 +193,10 @@ export class LevelRecordLog implements RecordLog {
     await db.compactRange?.('\u0000', '\uffff');
   }
 
+  camera(cameraId: string): CameraSummary | undefined {
+    return this.stats_.cameras.get(cameraId);
+  }
+
   stats(): LogStats {
     const t = this.stats_.totals;
     return {

@@ -5,7 +5,7 @@ import { GatewayError } from '../errors.js';
 import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
 import { CameraStats } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
-import type { AppendListener, AppendOptions, AppendResult, EvictionChange, LogStats, RecordLog } from './record-log.js';
+import type { AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, LogStats, RecordLog } from './record-log.js';
 
 /** What survives "reopen": share one of these between instances. */
 export interface MemoryLogState {
@@ -114,6 +114,10 @@ export class MemoryRecordLog implements RecordLog {
       }
     }
     return pruned;
+  }
+
+  camera(cameraId: string): CameraSummary | undefined {
+    return this.stats_.cameras.get(cameraId);
   }
 
   stats(): LogStats {

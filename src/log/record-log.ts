@@ -83,4 +83,6 @@ export interface RecordLog {
   /** Gives the disk space of deleted ranges back (LevelDB compaction), where that applies. */
   compact?(): Promise<void>;
   stats(): LogStats;
+  /** One camera's row (cheap: for per-record callers that must not build stats()). */
+  camera(cameraId: string): CameraSummary | undefined;
 }

@@ -77,6 +77,8 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       for (const id of ids) assert.ok(await again.getById(id), `lost ${id}`);
       assert.equal(again.stats().detections, 10);
       assert.equal(again.stats().cameras.length, 3);
+      assert.equal(again.camera('c1')?.detections, 3);
+      assert.equal(again.camera('nope'), undefined);
       assert.equal((await again.append(sampleRecord())).seq, 11);
       await again.close();
       cleanup();
