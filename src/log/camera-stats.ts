@@ -1,7 +1,7 @@
 // Running totals kept beside the log (per camera and overall), updated in the same synced
 // batch as the records they count, so /api/statistics is answered from memory, never a scan.
 import type { StatusData, StoredRecord } from '../ingest/record.js';
-import type { CameraSummary } from './record-log.js';
+import type { CameraSummary, LogStats } from './record-log.js';
 
 export interface Totals {
   records: number;
@@ -34,6 +34,17 @@ export interface StatsPlan {
 export class CameraStats {
   totals: Totals = emptyTotals();
   readonly cameras = new Map<string, CameraSummary>();
+
+  /** The public stats view; the log supplies the two ends it alone knows. */
+  snapshot(firstSeq: number, lastSeq: number): LogStats {
+    const t = this.totals;
+    return {
+      records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
+      liveRecords: t.liveRecords, liveBytes: t.liveBytes, evictions: { ...t.evictions },
+      firstSeq, lastSeq, lastUpdate: t.lastUpdate, bytes: t.bytes,
+      cameras: [...this.cameras.values()],
+    };
+  }
 
   load(totals: Totals | undefined, cameras: CameraSummary[]): void {
     this.totals = { ...emptyTotals(), ...totals };

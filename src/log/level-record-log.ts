@@ -198,13 +198,7 @@ export class LevelRecordLog implements RecordLog {
   }
 
   stats(): LogStats {
-    const t = this.stats_.totals;
-    return {
-      records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
-      liveRecords: t.liveRecords, liveBytes: t.liveBytes, evictions: { ...t.evictions },
-      firstSeq: this.firstSeq, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
-      cameras: [...this.stats_.cameras.values()],
-    };
+    return this.stats_.snapshot(this.firstSeq, this.lastSeq());
   }
 
   /** Appends and evictions both rewrite the totals row: one at a time. */

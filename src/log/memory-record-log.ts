@@ -121,13 +121,7 @@ export class MemoryRecordLog implements RecordLog {
   }
 
   stats(): LogStats {
-    const t = this.stats_.totals;
-    return {
-      records: t.records, detections: t.detections, health: t.health, registrations: t.registrations,
-      liveRecords: t.liveRecords, liveBytes: t.liveBytes, evictions: { ...t.evictions },
-      firstSeq: this.state.records[0]?.seq ?? 0, lastSeq: this.lastSeq(), lastUpdate: t.lastUpdate, bytes: t.bytes,
-      cameras: [...this.stats_.cameras.values()],
-    };
+    return this.stats_.snapshot(this.state.records[0]?.seq ?? 0, this.lastSeq());
   }
 
   private now(): number {
