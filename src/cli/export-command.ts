@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from '../log/record.js';
 import { BlobStore } from '../log/blob-store.js';
 import { exportRecords } from '../log/export-records.js';
 import { LevelRecordLog } from '../log/level-record-log.js';

@@ -2,7 +2,7 @@
 // the binary plus a reference. The caller stores the blobs before the record (DESIGN.md).
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors.js';
-import type { ImageRef } from './record.js';
+import type { ImageRef } from '../log/record.js';
 
 export interface DecodedImage {
   ref: ImageRef;

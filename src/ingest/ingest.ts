@@ -7,7 +7,7 @@ import type { RecordLog } from '../log/record-log.js';
 import { approxJsonBytes } from './approx-json-bytes.js';
 import type { CameraAccess } from './camera-access.js';
 import { parseMessage, type MessageKind } from './parse-message.js';
-import type { NewRecord, Transport } from './record.js';
+import type { NewRecord, Transport } from '../log/record.js';
 import { uuidV7 } from './uuid-v7.js';
 
 export interface AcceptContext {

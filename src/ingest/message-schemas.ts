@@ -3,7 +3,7 @@
 // details, counts as numeric strings, PASS/FAIL/WARNING health. Unknown fields are kept
 // by the caller (raw), never rejected here.
 import { z } from 'zod';
-import type { HealthLevel } from './record.js';
+import type { HealthLevel } from '../log/record.js';
 
 /** A JSON text of the expected shape is parsed; anything else is left for the schema to reject. */
 const fromJsonText = (v: unknown): unknown => {

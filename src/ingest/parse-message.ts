@@ -6,7 +6,7 @@ import { GatewayError, type FieldProblem } from '../errors.js';
 import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
 import { detectionFields, healthFields, healthLevel, plateTexts } from './message-schemas.js';
 import { parseCameraTime } from './parse-timestamp.js';
-import type { DetectionData, HealthData, RecordKind } from './record.js';
+import type { DetectionData, HealthData, RecordKind } from '../log/record.js';
 import { topicIdProblem } from './topic-safe-id.js';
 
 export type MessageKind = RecordKind | 'test';

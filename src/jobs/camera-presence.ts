@@ -4,7 +4,7 @@
 // with the camera's data, and it survives restarts like everything else.
 import type { Logger } from 'pino';
 import type { AcceptResult, IngestObserver } from '../ingest/ingest.js';
-import type { NewRecord, StatusData } from '../ingest/record.js';
+import type { NewRecord, StatusData } from '../log/record.js';
 import { uuidV7 } from '../ingest/uuid-v7.js';
 import type { CameraSummary, RecordLog } from '../log/record-log.js';
 

@@ -1,6 +1,6 @@
 // Running totals kept beside the log (per camera and overall), updated in the same synced
 // batch as the records they count, so /api/statistics is answered from memory, never a scan.
-import type { StatusData, StoredRecord } from '../ingest/record.js';
+import type { StatusData, StoredRecord } from './record.js';
 import type { CameraSummary, LogStats } from './record-log.js';
 
 export interface Totals {

@@ -1,6 +1,6 @@
 // The effect of an eviction on records and totals, shared by every RecordLog backend so
 // they agree on the accounting: stripped records keep their metadata and lose image bytes.
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from './record.js';
 import type { Totals } from './camera-stats.js';
 import type { EvictionChange } from './record-log.js';
 

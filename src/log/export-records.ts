@@ -1,6 +1,6 @@
 // Records since a time, optionally of one camera, as NDJSON lines: the operator's way to
 // recover data by hand after a long outage. Reads the log in pages (bounded memory).
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from './record.js';
 import type { RecordLog } from './record-log.js';
 
 export interface ExportFilter {

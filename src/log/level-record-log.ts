@@ -4,7 +4,7 @@
 // in one synced batch, so after any crash they agree with each other.
 import { Level, type BatchOperation } from 'level';
 import { GatewayError } from '../errors.js';
-import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
+import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { CAMERA_KEY_PREFIX, CameraStats, TOTALS_KEY, type Totals } from './camera-stats.js';
 import { GroupCommit } from './group-commit.js';
 import { planEviction } from './eviction-plan.js';

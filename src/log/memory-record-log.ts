@@ -2,7 +2,7 @@
 // conformance suite and as the "no storage" reference the ingest benchmark compares with;
 // never wired into a running gateway by configuration.
 import { GatewayError } from '../errors.js';
-import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
+import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { CameraStats } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
 import type { AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, LogStats, RecordLog } from './record-log.js';

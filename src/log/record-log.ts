@@ -1,6 +1,6 @@
 // The durable log: the only durable state of the gateway (DESIGN.md). Ingest appends;
 // every consumer (local broker, uplink, retention) reads forward from its own cursor.
-import type { NewRecord, RecordKind, StoredRecord } from '../ingest/record.js';
+import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 
 export interface AppendResult {
   seq: number;

@@ -9,7 +9,7 @@
 import { rm } from 'node:fs/promises';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from './record.js';
 import type { BlobStore } from './blob-store.js';
 import type { EvictionReason, RecordLog } from './record-log.js';
 

@@ -3,7 +3,7 @@
 // the log's camera rows (state, last seen, counts) and the uplink/backlog state.
 import type { GatewayError } from '../errors.js';
 import type { AcceptContext, AcceptResult, IngestObserver } from '../ingest/ingest.js';
-import type { DetectionData } from '../ingest/record.js';
+import type { DetectionData } from '../log/record.js';
 import type { RecordLog } from '../log/record-log.js';
 
 interface LatestDetection {

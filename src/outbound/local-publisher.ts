@@ -1,7 +1,7 @@
 // Log consumer "local": republishes every record on the embedded broker (QoS 1; camera
 // status retained), images as binary JPEG on their own topics when enabled.
 import type { Logger } from 'pino';
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { LocalBroker } from './local-broker.js';
 import type { Sender } from './log-consumer.js';

@@ -4,7 +4,7 @@
 // *saved* cursor — so after any crash or disconnect, redelivery starts at the first
 // unconfirmed record and at most `window` records are sent twice.
 import type { Logger } from 'pino';
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from '../log/record.js';
 import type { RecordLog } from '../log/record-log.js';
 
 /** Delivers one record; resolves when the destination confirmed it (e.g. PUBACK). */

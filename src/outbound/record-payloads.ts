@@ -1,6 +1,6 @@
 // StoredRecord → the JSON published on MQTT (DESIGN.md, "Detection JSON"). Unknown camera
 // fields are passed through unchanged; the gateway's fields are added on top.
-import type { DetectionData, HealthData, StatusData, StoredRecord } from '../ingest/record.js';
+import type { DetectionData, HealthData, StatusData, StoredRecord } from '../log/record.js';
 import { imageTopic } from './topics.js';
 
 /** Camera fields the gateway replaces with normalised ones (everything else passes through). */

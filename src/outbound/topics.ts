@@ -1,6 +1,6 @@
 // MQTT topic names (DESIGN.md). The local broker and the uplink use the same tree; the
 // uplink may put a prefix in front. Ids are validated at ingest, so they are safe levels.
-import type { ImageRef, StoredRecord } from '../ingest/record.js';
+import type { ImageRef, StoredRecord } from '../log/record.js';
 
 const SUFFIX: Record<StoredRecord['kind'], string | undefined> = {
   detection: 'detection',

@@ -1,7 +1,7 @@
 // What the uplink publishes for one record: its JSON on the record topic, and (on the
 // image lane) each image — whole, in chunks, or as a reference when the cloud broker's
 // message size limit (uplink.maxMessageBytes) is smaller than the image.
-import type { ImageRef, StoredRecord } from '../ingest/record.js';
+import type { ImageRef, StoredRecord } from '../log/record.js';
 import { recordPayload } from './record-payloads.js';
 import { imageTopic, recordTopic } from './topics.js';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { StoredRecord } from '../ingest/record.js';
+import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import { Backoff } from './backoff.js';

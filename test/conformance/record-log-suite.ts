@@ -3,7 +3,7 @@
 // per-consumer cursors, dedupe inside the window, group commit under concurrency.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { NewRecord } from '../../src/ingest/record.js';
+import type { NewRecord } from '../../src/log/record.js';
 import type { RecordLog } from '../../src/log/record-log.js';
 
 export interface LogFactory {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GatewayError } from '../../src/errors.js';
 import { parseMessage, type ParseOptions } from '../../src/ingest/parse-message.js';
-import type { DetectionData, HealthData } from '../../src/ingest/record.js';
+import type { DetectionData, HealthData } from '../../src/log/record.js';
 import { deployedDetection, deployedHealth, fakeJpeg } from '../helpers/payloads.js';
 
 const opts: ParseOptions = { timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp-9', now: Date.UTC(2025, 0, 1) };

@@ -2,7 +2,7 @@
 // blob. Used by operators, tests (crash tests check every acknowledged id) and the UI.
 import { Router, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
-import type { RecordKind, StoredRecord } from '../../ingest/record.js';
+import type { RecordKind, StoredRecord } from '../../log/record.js';
 import type { BlobStore } from '../../log/blob-store.js';
 import type { RecordLog } from '../../log/record-log.js';
 import { sendError } from './send-error.js';
