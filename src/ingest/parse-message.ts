@@ -90,7 +90,8 @@ function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined)
       fields: [{ path: 'type', message: 'required' }],
     });
   }
-  const kind = typeof type === 'string' ? TYPES[type] : undefined;
+  // Own keys only: "__proto__" or "constructor" must not find Object.prototype's.
+  const kind = typeof type === 'string' && Object.hasOwn(TYPES, type) ? TYPES[type] : undefined;
   if (!kind) {
     throw new GatewayError('UNKNOWN_TYPE', `unknown type ${JSON.stringify(type).slice(0, 80)}`, {
       fields: [{ path: 'type', message: 'expected detection_result, health_check or test' }],

@@ -129,3 +129,9 @@ test('a __proto__ key stays plain data', () => {
   assert.equal(Object.getPrototypeOf(m.raw), Object.prototype);
   assert.deepEqual(JSON.parse(JSON.stringify(m.raw)).__proto__, { polluted: true });
 });
+
+test('a type naming an Object.prototype member is an unknown type, not a crash', () => {
+  for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    rejects({ type, camera_id: '!', timestamp: 1 }, 'UNKNOWN_TYPE');
+  }
+});
