@@ -21,12 +21,14 @@ describe('embedded broker', () => {
     let out = '';
     sub.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
     try {
-      await sleep(500);
+      // Subscribed once the retained gateway status arrives (a state, not a delay).
+      for (let i = 0; i < 200 && !out.includes('lpr/gateway/'); i++) await sleep(25);
       const jpeg = fakeJpeg(2000);
       const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'm1', ocr_results: ['กข1234'], annotated_image: jpeg.toString('base64') }));
       const id = r.body.detection_id;
       // JSON, images and status travel concurrently (different topics): wait for all three.
-      const all = () => ['lpr/1/m1/status', `lpr/1/m1/image/${id}/annotated_image`, 'lpr/1/m1/detection'].every((t) => out.includes(t));
+      // A topic counts at the start of a line: the detection JSON also names the image topic.
+      const all = () => ['lpr/1/m1/status', `lpr/1/m1/image/${id}/annotated_image`, 'lpr/1/m1/detection'].every((t) => out.split('\n').some((l) => l.startsWith(`${t} `)));
       for (let i = 0; i < 200 && !all(); i++) await sleep(50);
       assert.match(out, new RegExp(`lpr/1/m1/detection \\{"detection_id":"${id}"`));
       assert.match(out, new RegExp(`lpr/1/m1/image/${id}/annotated_image `));
