@@ -1,11 +1,10 @@
 // Composition root: the one place that knows every part, wires them, and orders start/stop.
 // Start: store → outbound consumers → inbound listeners. Stop: inbound first (no new work)
 // → jobs → outbound (cursors saved) → store last.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { listenOn } from './listen-on.js';
@@ -24,11 +23,9 @@ import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
 import { createCameraAccess } from './ingest/camera-access.js';
 import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
-import { BlobStore } from './log/blob-store.js';
-import { DiskAdmission, filesystemBytes } from './log/disk-admission.js';
+import type { BlobStore } from './log/blob-store.js';
+import { createStore, type Store } from './log/open-store.js';
 import { removeOrphanBlobs } from './log/orphan-blobs.js';
-import { StoreRetention } from './log/store-retention.js';
-import { LevelRecordLog } from './log/level-record-log.js';
 import type { RecordLog } from './log/record-log.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { LiveView } from './observability/live-view.js';
@@ -45,12 +42,15 @@ export interface Gateway {
   start(): Promise<void>;
   /** Runs one retention/quota sweep now (the cron job does this on its schedule). */
   sweep(): Promise<unknown>;
+  /** Every record at or below this seq has been handed on by every consumer. */
+  deliveredSeq(): number;
   stop(): Promise<void>;
   /** Bound HTTP address (port 0 in config → the real port once started). */
   httpAddress(): AddressInfo;
   mqttAddress(): AddressInfo | undefined;
   tlsAddresses(): { https: AddressInfo | undefined; mqtts: AddressInfo | undefined };
   readonly log: RecordLog;
+  readonly store: Store;
   readonly presence: CameraPresence;
 }
 
@@ -64,29 +64,30 @@ export interface GatewayParts {
 
 
 export function createGateway(config: GatewayConfig, logger: Logger, parts: GatewayParts = {}): Gateway {
-  const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
   const startedAt = new Date().toISOString();
 
-  // The durable log and what feeds it.
-  const log = parts.log ?? new LevelRecordLog({
-    location: join(dataDir, 'log'), dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords,
+  // The store (log, image files, broker sessions) and what feeds it.
+  const store = createStore(config.dataDir, {
+    dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords, logger,
+    maxBytes: config.store.maxBytes, diskFreeMinBytes: config.store.diskFreeMinBytes, whenFull: config.store.whenFull,
+    retainDeliveredMs: config.store.retainDelivered, maxUndeliveredAgeMs: config.store.maxUndeliveredAge,
+    freeBytes: parts.freeBytes, log: parts.log, blobs: parts.blobs,
   });
-  const blobs = parts.blobs ?? new BlobStore(join(dataDir, 'blobs'));
+  const { log, blobs, dataDir } = store;
   const access = createCameraAccess(config.camera);
   const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
   const observers: IngestObserver[] = [presence];
   const ingest = createIngest({
     log, blobs, logger, observers,
     access, maxImages: config.camera.maxImages,
-    admission: new DiskAdmission({ dir: dataDir, minFreeBytes: config.store.diskFreeMinBytes, freeBytes: parts.freeBytes, cacheMs: parts.freeBytes ? 0 : 1000 }),
+    admission: store.admission,
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
 
   // Consumers of the log.
   const broker = config.mqtt.enabled
     ? new LocalBroker({
-        host: config.mqtt.host, port: config.mqtt.port, location: join(dataDir, 'broker'),
+        host: config.mqtt.host, port: config.mqtt.port, location: store.brokerLocation,
         allowAnonymous: config.mqtt.allowAnonymous, users: config.mqtt.users, logger,
         tls: tlsEnabled(config.mqtt.tls)
           ? { port: config.mqtt.tls.port, cert: readFileSync(config.mqtt.tls.cert), key: readFileSync(config.mqtt.tls.key) }
@@ -110,22 +111,25 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
   const consumers = [localConsumer, uplink?.meta, uplink?.images].filter((c): c is LogConsumer => c !== undefined);
-  const retention = new StoreRetention({
-    log, blobs, logger,
-    maxBytes: config.store.maxBytes || Math.floor(filesystemBytes(dataDir) * 0.8),
-    retainDeliveredMs: config.store.retainDelivered, maxUndeliveredAgeMs: config.store.maxUndeliveredAge,
-    // Delivered = handed on by every consumer; with no consumer at all, stored is final.
-    deliveredSeq: () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq()),
-  });
+  // Delivered = handed on by every consumer; with no consumer at all, stored is final.
+  const deliveredSeq = () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq());
+  store.setDeliveredSeq(deliveredSeq);
+  const retention = store.retention;
   const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
   const liveView = new LiveView(log, () => ({ gateway_id: config.gatewayId, uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null }));
   observers.push(metrics, liveView);
   let running = false;
   const readiness = () => {
     const mqttListening = !broker || broker.address() !== undefined;
+    const h = log.health();
+    const storeOk = h.state === 'open';
     return {
-      ready: running && mqttListening,
-      checks: { log: running ? 'open' : 'closed', mqtt: broker ? (mqttListening ? 'listening' : 'down') : 'disabled', uplink: uplink?.state ?? 'disabled' },
+      ready: running && mqttListening && storeOk,
+      checks: {
+        log: running ? h.state : 'closed',
+        ...(storeOk ? {} : { store_error: { code: h.code, reason: h.reason, since: h.since } }),
+        mqtt: broker ? (mqttListening ? 'listening' : 'down') : 'disabled', uplink: uplink?.state ?? 'disabled',
+      },
     };
   };
 
@@ -185,14 +189,15 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   return {
     log,
+    store,
     presence,
     sweep: () => retention.sweep(),
+    deliveredSeq,
     httpAddress: () => server.address() as AddressInfo,
     mqttAddress: () => broker?.address(),
     tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
     async start() {
-      await blobs.open();
-      await log.open();
+      await store.open();
       if (broker && localConsumer) {
         await broker.start();
         const send = createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
@@ -204,8 +209,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       tasks.push(cron.schedule(config.store.compactSchedule, async () => {
         // Dedupe entries outside the window can never match again: drop them, then compact.
         const pruned = await log.pruneDedupe(Date.now() - config.camera.dedupeWindow);
-        const orphans = await removeOrphanBlobs(log, join(dataDir, 'blobs'), logger);
-        await log.compact?.();
+        const orphans = await removeOrphanBlobs(log, blobs, logger);
+        await log.compact();
         logger.info({ prunedDedupe: pruned, orphanBlobs: orphans }, 'store maintenance done');
       }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
@@ -241,7 +246,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         await broker.stop();
       }
       logger.debug('closing log');
-      await log.close();
+      await store.close();
       server.closeAllConnections();
       tlsServer?.closeAllConnections();
       await closed;

@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 import type { StoredRecord } from '../log/record.js';
-import { BlobStore } from '../log/blob-store.js';
+import pino from 'pino';
 import { exportRecords } from '../log/export-records.js';
-import { LevelRecordLog } from '../log/level-record-log.js';
+import { openStore } from '../log/open-store.js';
 
 export interface ExportFlags {
   since?: string;
@@ -35,15 +35,13 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
   };
   if (f.dataDir) {
     // Direct mode: the gateway must be stopped (LevelDB allows one process).
-    const log = new LevelRecordLog({ location: join(f.dataDir, 'log'), dedupeWindowMs: 0, maxBatchRecords: 1 });
-    const blobs = new BlobStore(join(f.dataDir, 'blobs'));
-    await log.open().catch((err: Error) => {
+    const store = await openStore(f.dataDir, { logger: pino({ level: 'silent' }) }).catch((err: Error) => {
       throw new Error(`cannot open ${f.dataDir} (is the gateway still running? use --url and --token): ${err.message}`);
     });
     try {
-      for await (const r of exportRecords(log, { since: f.since, cameraId: f.camera, withImages: f.images !== 'omit' })) await emit(r, (sha) => blobs.read(sha));
+      for await (const r of exportRecords(store.log, { since: f.since, cameraId: f.camera, withImages: f.images !== 'omit' })) await emit(r, (sha) => store.blobs.read(sha));
     } finally {
-      await log.close();
+      await store.close();
     }
   } else {
     const token = f.token ?? process.env.LPRGW_ADMIN_TOKEN ?? '';

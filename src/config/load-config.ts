@@ -26,6 +26,7 @@ export const ENV_KEYS: Record<string, string> = {
   LPRGW_UPLINK_TOPIC_PREFIX: 'uplink.topicPrefix',
   LPRGW_STORE_MAX_BYTES: 'store.maxBytes',
   LPRGW_DISK_FREE_MIN_BYTES: 'store.diskFreeMinBytes',
+  LPRGW_STORE_WHEN_FULL: 'store.whenFull',
   LPRGW_ADMIN_TOKEN: 'admin.token',
   LPRGW_LOG_LEVEL: 'log.level',
   LPRGW_LOG_PRETTY: 'log.pretty',

@@ -88,8 +88,12 @@ export const configSchema = z.strictObject({
     diskFreeMinBytes: bytes(256 * 1024 * 1024),
     /** Delivered records are kept this long for local look-back. */
     retainDelivered: duration(7 * 86_400_000),
-    /** Undelivered records older than this are dropped (counted, logged). */
-    maxUndeliveredAge: duration(30 * 86_400_000),
+    /** Undelivered records older than this (running time, not wall clock) are dropped,
+     *  counted and logged; 0 = never (the default: undelivered data is kept). */
+    maxUndeliveredAge: duration(0),
+    /** Over quota with nothing delivered left: "refuse" new records (507; cameras keep
+     *  their copy) or "evict-oldest" undelivered images, then records (counted, logged). */
+    whenFull: z.enum(['refuse', 'evict-oldest']).default('refuse'),
     /** node-cron schedule of the retention/quota sweep. */
     sweepSchedule: z.string().default('*/15 * * * * *'),
     /** node-cron schedule of LevelDB compaction (gives deleted ranges back to the disk). */

@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { toGatewayError, type GatewayError } from '../errors.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
+import type { NewRecord, Transport } from '../log/record.js';
+import type { StoreAdmission } from '../log/store-admission.js';
 import { approxJsonBytes } from './approx-json-bytes.js';
+import type { ArrivalOrder, Turn } from './arrival-order.js';
 import type { CameraAccess } from './camera-access.js';
 import { parseMessage, type MessageKind } from './parse-message.js';
-import type { NewRecord, Transport } from '../log/record.js';
 import { uuidV7 } from './uuid-v7.js';
 
 export interface AcceptContext {
@@ -17,6 +19,8 @@ export interface AcceptContext {
   remote?: string | undefined;
   /** Token the client presented (Bearer, X-API-Key, Socket.IO auth.token), if any. */
   credential?: string | undefined;
+  /** The connection's arrival order (Socket.IO): appends keep it. */
+  order?: ArrivalOrder | undefined;
 }
 
 export interface AcceptResult {
@@ -30,11 +34,6 @@ export interface AcceptResult {
   record?: NewRecord;
 }
 
-export interface AdmissionCheck {
-  /** Throws a GatewayError (e.g. STORE_FULL) when new records must be refused. */
-  assertCanAccept(): void;
-}
-
 export interface IngestObserver {
   accepted(result: AcceptResult, ctx: AcceptContext): void;
   rejected(error: GatewayError, ctx: AcceptContext): void;
@@ -46,7 +45,7 @@ export interface IngestDeps {
   logger: Logger;
   timeZone: string;
   defaultCheckpointId: string;
-  admission?: AdmissionCheck;
+  admission?: StoreAdmission;
   access?: CameraAccess;
   maxImages?: number;
   observers?: IngestObserver[];
@@ -64,6 +63,15 @@ export function createIngest(deps: IngestDeps): Ingest {
   const observers = deps.observers ?? [];
 
   async function store(input: unknown, ctx: AcceptContext): Promise<AcceptResult> {
+    const turn = ctx.order?.take(); // at arrival, before anything asynchronous
+    try {
+      return await storeInTurn(input, ctx, turn);
+    } finally {
+      turn?.done();
+    }
+  }
+
+  async function storeInTurn(input: unknown, ctx: AcceptContext, turn: Turn | undefined): Promise<AcceptResult> {
     const receivedAt = now();
     const msg = parseMessage(input, {
       timeZone: deps.timeZone, defaultCheckpointId: deps.defaultCheckpointId, impliedKind: ctx.impliedKind, now: receivedAt,
@@ -79,17 +87,30 @@ export function createIngest(deps: IngestDeps): Ingest {
       const earlier = await deps.log.findDuplicate(msg.dedupeKey);
       if (earlier) return { ...base, ...earlier };
     }
-    deps.admission?.assertCanAccept();
-
-    await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));
     const record: NewRecord = {
       id: uuidV7(receivedAt), kind: msg.kind, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id,
       timestamp: msg.timestamp, time: msg.time, received_at: new Date(receivedAt).toISOString(),
       source: ctx.source, raw: msg.raw, data: msg.data, images: msg.images.map((i) => i.ref),
       size: approxJsonBytes(msg.raw) + msg.images.reduce((n, i) => n + i.ref.bytes, 0),
     };
-    const appended = await deps.log.append(record, { dedupeKey: msg.dedupeKey });
-    return appended.duplicate ? { ...base, ...appended } : { ...base, ...appended, record };
+    // Pinned image files cannot be deleted by an eviction or the orphan sweep between
+    // being found or written here and the append that takes their references.
+    const unpin = deps.blobs.pin(record.images.map((i) => i.sha256));
+    try {
+      const release = deps.admission ? await deps.admission.admit(record.size) : undefined;
+      try {
+        await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));
+        await turn?.ready;
+        const appending = deps.log.append(record, { dedupeKey: msg.dedupeKey });
+        turn?.done(); // submitted: the next message of this connection may follow
+        const appended = await appending;
+        return appended.duplicate ? { ...base, ...appended } : { ...base, ...appended, record };
+      } finally {
+        release?.();
+      }
+    } finally {
+      unpin();
+    }
   }
 
   function refused(error: GatewayError, ctx: AcceptContext): void {

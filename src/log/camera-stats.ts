@@ -1,5 +1,6 @@
 // Running totals kept beside the log (per camera and overall), updated in the same synced
 // batch as the records they count, so /api/statistics is answered from memory, never a scan.
+import { ownBytes } from './image-refs.js';
 import type { StatusData, StoredRecord } from './record.js';
 import type { CameraSummary, LogStats } from './record-log.js';
 
@@ -10,7 +11,7 @@ export interface Totals {
   registrations: number;
   lastUpdate: string | null;
   bytes: number;
-  /** Records and bytes currently stored (appended minus evicted). */
+  /** Records and bytes currently stored: record JSON plus each distinct image file once. */
   liveRecords: number;
   liveBytes: number;
   /** Evictions by reason (records or images, see EvictionReason). */
@@ -51,7 +52,8 @@ export class CameraStats {
     for (const c of cameras) this.cameras.set(c.camera_id, c);
   }
 
-  /** New totals and camera rows after `records`, without touching current state. */
+  /** New totals and camera rows after `records`, without touching current state. Image
+   *  files are not counted here: the caller adds those that gain their first reference. */
   plan(records: StoredRecord[]): StatsPlan {
     const totals = { ...this.totals };
     const touched = new Map<string, CameraSummary>();
@@ -59,7 +61,7 @@ export class CameraStats {
       totals.records += 1;
       totals.bytes += r.size ?? 0;
       totals.liveRecords += 1;
-      totals.liveBytes += r.size ?? 0;
+      totals.liveBytes += ownBytes(r);
       const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
       if (r.kind === 'status') {
         // Presence changes are the gateway's own records: they do not count as camera traffic.

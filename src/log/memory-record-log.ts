@@ -1,130 +1,148 @@
-// RecordLog kept in memory: no durability at all. It exists as the second backend of the
-// conformance suite and as the "no storage" reference the ingest benchmark compares with;
-// never wired into a running gateway by configuration.
-import { GatewayError } from '../errors.js';
-import type { NewRecord, RecordKind, StoredRecord } from './record.js';
-import { CameraStats } from './camera-stats.js';
-import { planEviction } from './eviction-plan.js';
-import type { AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, LogStats, RecordLog } from './record-log.js';
+// The log kept in memory: no durability at all. It exists as the second backend of the
+// conformance suite, the model of the property test, and the "no storage" reference of
+// the ingest benchmark; never wired into a running gateway by configuration.
+import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
+import type { Totals } from './camera-stats.js';
+import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import type { CameraSummary } from './record-log.js';
+import type { StoredRecord } from './record.js';
 
 /** What survives "reopen": share one of these between instances. */
 export interface MemoryLogState {
+  /** In seq order. */
   records: StoredRecord[];
   byId: Map<string, number>;
-  dedupe: Map<string, { seq: number; id: string; at: number }>;
+  dedupe: Map<string, DedupeEntry>;
+  refs: Map<string, number>;
   cursors: Map<string, number>;
-  /** Totals and camera rows, kept like LevelDB keeps its meta rows. */
-  stats: CameraStats;
+  totals: Totals | undefined;
+  cameras: Map<string, CameraSummary>;
+  highWater: number;
+  refsCounted: boolean;
+  state: Map<string, unknown>;
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
-  return { records: [], byId: new Map(), dedupe: new Map(), cursors: new Map(), stats: new CameraStats() };
+  return {
+    records: [], byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
+    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(),
+  };
 }
 
-export class MemoryRecordLog implements RecordLog {
-  private readonly listeners = new Set<AppendListener>();
-  private isOpen = false;
+// Values are copied in and out, as a real store would serialise them.
+const copy = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
-  constructor(
-    private readonly state: MemoryLogState = emptyMemoryLogState(),
-    private readonly opts: { dedupeWindowMs: number; now?: () => number } = { dedupeWindowMs: 86_400_000 },
-  ) {}
-
-  private get stats_(): CameraStats {
-    return this.state.stats;
+export class MemoryRecordLog extends BaseRecordLog {
+  constructor(private readonly s: MemoryLogState = emptyMemoryLogState(), opts: BaseLogOptions = { dedupeWindowMs: 86_400_000 }) {
+    super(opts);
   }
 
-  async open(): Promise<void> {
-    this.isOpen = true;
+  protected async _open(): Promise<LogSnapshot> {
+    return {
+      firstSeq: this.s.records[0]?.seq ?? 0,
+      lastSeq: this.s.records.at(-1)?.seq ?? 0,
+      highWater: this.s.highWater,
+      totals: copy(this.s.totals),
+      cameras: copy([...this.s.cameras.values()]),
+      cursors: [...this.s.cursors.values()],
+      refsCounted: this.s.refsCounted,
+    };
   }
 
-  async close(): Promise<void> {
-    this.isOpen = false;
-  }
+  protected async _close(): Promise<void> {}
 
-  async append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
-    if (!this.isOpen) throw new GatewayError('STORE_UNAVAILABLE', 'the store is not open');
-    // Synchronous check-then-insert: racing resends cannot both get in.
-    const dup = opts.dedupeKey === undefined ? undefined : this.lookup(opts.dedupeKey);
-    if (dup) return dup;
-    const stored: StoredRecord = { seq: this.lastSeq() + 1, ...record };
-    this.state.records.push(stored);
-    this.state.byId.set(stored.id, stored.seq);
-    if (opts.dedupeKey !== undefined) this.state.dedupe.set(opts.dedupeKey, { seq: stored.seq, id: stored.id, at: this.now() });
-    this.stats_.plan([stored]).commit();
-    for (const l of this.listeners) l(stored.seq);
-    return { seq: stored.seq, id: stored.id, duplicate: false };
-  }
-
-  async findDuplicate(dedupeKey: string): Promise<AppendResult | undefined> {
-    return this.lookup(dedupeKey);
-  }
-
-  private lookup(dedupeKey: string): AppendResult | undefined {
-    const hit = this.state.dedupe.get(dedupeKey);
-    if (!hit || this.now() - hit.at > this.opts.dedupeWindowMs) return undefined;
-    return { seq: hit.seq, id: hit.id, duplicate: true };
-  }
-
-  async get(seq: number): Promise<StoredRecord | undefined> {
-    return this.state.records.find((r) => r.seq === seq);
-  }
-
-  async getById(id: string): Promise<StoredRecord | undefined> {
-    const seq = this.state.byId.get(id);
-    return seq === undefined ? undefined : this.get(seq);
-  }
-
-  async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
-    return this.state.records.filter((r) => r.seq > afterSeq && (!kinds || kinds.includes(r.kind))).slice(0, limit);
-  }
-
-  lastSeq(): number {
-    return this.state.records.at(-1)?.seq ?? 0;
-  }
-
-  async getCursor(consumer: string): Promise<number> {
-    return this.state.cursors.get(consumer) ?? 0;
-  }
-
-  async setCursor(consumer: string, seq: number): Promise<void> {
-    this.state.cursors.set(consumer, seq);
-  }
-
-  onAppend(listener: AppendListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  async evict(change: EvictionChange): Promise<void> {
-    const effect = planEviction(change, this.stats_.totals);
-    const gone = new Set(change.remove.map((r) => r.seq));
-    const replaced = new Map(effect.rewritten.map((r) => [r.seq, r]));
-    this.state.records = this.state.records.filter((r) => !gone.has(r.seq)).map((r) => replaced.get(r.seq) ?? r);
-    for (const r of change.remove) this.state.byId.delete(r.id);
-    this.stats_.totals = effect.totals;
-  }
-
-  async pruneDedupe(before: number): Promise<number> {
-    let pruned = 0;
-    for (const [key, hit] of this.state.dedupe) {
-      if (hit.at < before) {
-        this.state.dedupe.delete(key);
-        pruned += 1;
-      }
+  protected async _commit(plan: WritePlan): Promise<void> {
+    const s = this.s;
+    const last = s.records.at(-1)?.seq ?? 0;
+    if (plan.del.length === 0 && plan.put.every((r) => r.seq > last)) {
+      for (const r of plan.put) s.records.push(copy(r)); // appends: the common case, O(batch)
+    } else {
+      const gone = new Set(plan.del.map((r) => r.seq));
+      for (const r of plan.del) s.byId.delete(r.id);
+      const replaced = new Map(plan.put.map((r) => [r.seq, copy(r)]));
+      s.records = s.records.filter((r) => !gone.has(r.seq)).map((r) => {
+        const next = replaced.get(r.seq);
+        if (next) replaced.delete(r.seq);
+        return next ?? r;
+      });
+      for (const r of replaced.values()) s.records.push(r);
+      s.records.sort((a, b) => a.seq - b.seq);
     }
-    return pruned;
+    for (const r of plan.put) s.byId.set(r.id, r.seq);
+    for (const [k, v] of plan.dedupe) s.dedupe.set(k, copy(v));
+    for (const [sha, n] of plan.refs) {
+      if (n > 0) s.refs.set(sha, n);
+      else s.refs.delete(sha);
+    }
+    s.totals = copy(plan.totals);
+    for (const row of plan.cameras) s.cameras.set(row.camera_id, copy(row));
+    if (plan.highWater !== undefined) s.highWater = plan.highWater;
+    if (plan.refsCounted) s.refsCounted = true;
   }
 
-  camera(cameraId: string): CameraSummary | undefined {
-    return this.stats_.cameras.get(cameraId);
+  protected async _get(seqs: number[]): Promise<(StoredRecord | undefined)[]> {
+    return seqs.map((seq) => {
+      const r = this.s.records[this.indexAfter(seq - 1)];
+      return r?.seq === seq ? copy(r) : undefined;
+    });
   }
 
-  stats(): LogStats {
-    return this.stats_.snapshot(this.state.records[0]?.seq ?? 0, this.lastSeq());
+  /** Index of the first record with seq > afterSeq (binary search: records are in seq order). */
+  private indexAfter(afterSeq: number): number {
+    let lo = 0;
+    let hi = this.s.records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.s.records[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
-  private now(): number {
-    return (this.opts.now ?? Date.now)();
+  protected async _seqOfId(id: string): Promise<number | undefined> {
+    return this.s.byId.get(id);
   }
+
+  protected async _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
+    const from = this.indexAfter(afterSeq);
+    return copy(this.s.records.slice(from, from + limit));
+  }
+
+  protected async _firstSeq(): Promise<number> {
+    return this.s.records[0]?.seq ?? 0;
+  }
+
+  protected async _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]> {
+    return keys.map((k) => copy(this.s.dedupe.get(k)));
+  }
+
+  protected async _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]> {
+    return [...this.s.dedupe.entries()].filter(([k]) => after === undefined || k > after).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit);
+  }
+
+  protected async _deleteDedupe(keys: string[]): Promise<void> {
+    for (const k of keys) this.s.dedupe.delete(k);
+  }
+
+  protected async _refs(sha256s: string[]): Promise<number[]> {
+    return sha256s.map((sha) => this.s.refs.get(sha) ?? 0);
+  }
+
+  protected async _getCursor(name: string): Promise<number | undefined> {
+    return this.s.cursors.get(name);
+  }
+
+  protected async _putCursor(name: string, seq: number): Promise<void> {
+    this.s.cursors.set(name, seq);
+  }
+
+  protected async _getState(key: string): Promise<unknown> {
+    return copy(this.s.state.get(key));
+  }
+
+  protected async _putState(key: string, value: unknown): Promise<void> {
+    this.s.state.set(key, copy(value));
+  }
+
+  protected async _compact(): Promise<void> {}
 }

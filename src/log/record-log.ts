@@ -1,5 +1,6 @@
 // The durable log: the only durable state of the gateway (DESIGN.md). Ingest appends;
 // every consumer (local broker, uplink, retention) reads forward from its own cursor.
+// Both backends extend BaseRecordLog, which holds every rule; see docs/ARCHITECTURE.md.
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 
 export interface AppendResult {
@@ -36,7 +37,7 @@ export interface LogStats {
   lastUpdate: string | null;
   /** Sum of record sizes ever appended (see NewRecord.size). */
   bytes: number;
-  /** What is stored now: records and their bytes (images included). */
+  /** What is stored now: records, and bytes (record JSON + each distinct image file once). */
   liveRecords: number;
   liveBytes: number;
   evictions: Record<string, number>;
@@ -56,13 +57,37 @@ export interface EvictionChange {
   stripImages: StoredRecord[];
 }
 
+export interface EvictionResult {
+  /** Records (removed or stripped) the change actually applied to. */
+  records: number;
+  /** Image files whose last reference went (deleted unless an ingest holds them). */
+  freedImages: number;
+  /** How much the store's live bytes went down (records removed + image files freed). */
+  freedBytes: number;
+}
+
+/**
+ * The store's health. `failed`: a write failed; nothing is written through that handle
+ * again, every write is refused with `code`, and the log reopens itself (`recovering`).
+ */
+export interface StoreHealth {
+  state: 'new' | 'open' | 'failed' | 'recovering' | 'closing' | 'closed';
+  code?: 'STORE_FULL' | 'STORE_UNAVAILABLE';
+  reason?: string;
+  /** ISO time of the failure. */
+  since?: string;
+  /** Failures since start, and successful reopenings. */
+  failures: number;
+  recoveries: number;
+}
+
 export type AppendListener = (lastSeq: number) => void;
 
 export interface RecordLog {
   open(): Promise<void>;
   /** Waits for appends already accepted, then closes. Appends after close are refused. */
   close(): Promise<void>;
-  /** Resolves once the record is durable (synced); seqs increase in resolve order. */
+  /** Resolves once the record is durable (synced); seqs increase in submit order. */
   append(record: NewRecord, opts?: AppendOptions): Promise<AppendResult>;
   /** A stored record for this dedupe key inside the window, if any (cheap pre-check). */
   findDuplicate(dedupeKey: string): Promise<AppendResult | undefined>;
@@ -74,15 +99,25 @@ export interface RecordLog {
   /** A consumer's position: the last seq it has fully handled (0 = nothing yet). */
   getCursor(consumer: string): Promise<number>;
   setCursor(consumer: string, seq: number): Promise<void>;
+  /** Small durable state of the store's own jobs (e.g. the retention clock). */
+  getState<T>(key: string): Promise<T | undefined>;
+  setState(key: string, value: unknown): Promise<void>;
   /** Called after each durable batch with the new last seq; returns an unsubscribe. */
   onAppend(listener: AppendListener): () => void;
   /** Deletes records / drops their images in one synced batch, counted by reason. */
-  evict(change: EvictionChange): Promise<void>;
+  evict(change: EvictionChange): Promise<EvictionResult>;
+  /** How many stored records reference each image (by SHA-256). */
+  imageRefs(sha256s: string[]): Promise<number[]>;
+  /** Deletes the files among these that no record references (crash leftovers); how many. */
+  removeUnreferencedImages(sha256s: string[]): Promise<number>;
   /** Forgets dedupe entries recorded before `before` (epoch ms); returns how many. */
   pruneDedupe(before: number): Promise<number>;
   /** Gives the disk space of deleted ranges back (LevelDB compaction), where that applies. */
-  compact?(): Promise<void>;
+  compact(): Promise<void>;
   stats(): LogStats;
   /** One camera's row (cheap: for per-record callers that must not build stats()). */
   camera(cameraId: string): CameraSummary | undefined;
+  health(): StoreHealth;
+  /** Called on every change of health; returns an unsubscribe. */
+  onHealth(listener: (h: StoreHealth) => void): () => void;
 }

@@ -1,24 +1,29 @@
-// Keeps the store inside its bounds (DESIGN.md "Bounded disk"). A sweep, run by node-cron:
-//   1. age: delivered records past store.retainDelivered, undelivered past
-//      store.maxUndeliveredAge (the only way an undelivered record goes without disk pressure);
-//   2. quota, while the store is over store.maxBytes, in this order: images of delivered
-//      records → delivered records → images of undelivered records, oldest first →
-//      undelivered records, oldest first.
+// Keeps the store inside its bounds (DESIGN.md "Bounded disk"). Run by the sweep job and,
+// over quota, by admission before it refuses anything:
+//   1. age: delivered records past store.retainDelivered; undelivered ones past
+//      store.maxUndeliveredAge of *running* time (off by default; see RunningClock);
+//   2. quota: images of delivered records → delivered records; then, only when the
+//      operator chose store.whenFull: evict-oldest, images of undelivered records →
+//      undelivered records, oldest first. With the default (refuse) undelivered data is
+//      never evicted for space: admission answers 507 and cameras keep their copy.
 // Work is done in bounded batches with a yield between them, so ingest never waits long;
 // every eviction is counted by reason (log totals, metrics) and logged.
-import { rm } from 'node:fs/promises';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { StoredRecord } from './record.js';
-import type { BlobStore } from './blob-store.js';
+import { liveImages } from './image-refs.js';
 import type { EvictionReason, RecordLog } from './record-log.js';
+import type { StoredRecord } from './record.js';
+import { RunningClock } from './running-clock.js';
+
+export type WhenFull = 'refuse' | 'evict-oldest';
 
 export interface RetentionOptions {
   log: RecordLog;
-  blobs: BlobStore;
   logger: Logger;
   maxBytes: number;
+  whenFull: WhenFull;
   retainDeliveredMs: number;
+  /** 0 = off. Measured in running time, never by the wall clock. */
   maxUndeliveredAgeMs: number;
   /** Every record at or below this seq has been delivered to every consumer. */
   deliveredSeq: () => number;
@@ -26,66 +31,113 @@ export interface RetentionOptions {
   now?: () => number;
 }
 
-const hasImages = (r: StoredRecord) => r.images.some((i) => !i.evicted);
+type Done = Partial<Record<EvictionReason, number>>;
+const ALL = Number.MAX_SAFE_INTEGER;
 
 export class StoreRetention {
   private readonly batch: number;
   private readonly now: () => number;
+  private readonly clock: RunningClock | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: RetentionOptions) {
     this.batch = o.batch ?? 500;
     this.now = o.now ?? Date.now;
+    if (o.maxUndeliveredAgeMs > 0) this.clock = new RunningClock(o.log, Math.max(1000, o.maxUndeliveredAgeMs / 64));
   }
 
   overQuota(): boolean {
     return this.o.maxBytes > 0 && this.o.log.stats().liveBytes > this.o.maxBytes;
   }
 
-  /** One pass; returns what it evicted by reason. */
-  async sweep(): Promise<Partial<Record<EvictionReason, number>>> {
-    const done: Partial<Record<EvictionReason, number>> = {};
+  /** One pass (age, then quota); returns what it evicted by reason. */
+  sweep(): Promise<Done> {
+    return this.serial(async () => {
+      const done: Done = {};
+      await this.byAge(done);
+      if (this.overQuota()) await this.free(this.o.log.stats().liveBytes - this.o.maxBytes, done);
+      return done;
+    });
+  }
+
+  private freed = 0;
+
+  /** Frees at least `missing()` bytes (read when its turn comes) if the eviction order
+   *  allows; returns bytes freed, or undefined when nothing was missing by then. */
+  makeRoom(missing: () => number): Promise<number | undefined> {
+    return this.serial(async () => {
+      const bytes = missing();
+      if (bytes <= 0) return undefined; // room was made meanwhile
+      // Counted from the evictions, not the totals: appends go on during a sweep.
+      this.freed = 0;
+      // A little headroom (1/16 of the quota) so concurrent admissions do not each wait
+      // for a sweep of their own.
+      await this.free(bytes + Math.floor(this.o.maxBytes / 16), {});
+      return this.freed;
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async byAge(done: Done): Promise<void> {
     const delivered = this.o.deliveredSeq();
     const now = this.now();
-    await this.scan(0, Number.MAX_SAFE_INTEGER, async (page) => {
-      const old = (r: StoredRecord, ms: number) => now - Date.parse(r.received_at) > ms;
-      const expired = page.filter((r) => (r.seq <= delivered ? old(r, this.o.retainDeliveredMs) : old(r, this.o.maxUndeliveredAgeMs)));
-      await this.apply('retention_delivered', expired.filter((r) => r.seq <= delivered), [], done);
-      await this.apply('max_age_undelivered', expired.filter((r) => r.seq > delivered), [], done);
-      // Records are in arrival order: stop once a page ends younger than both limits.
-      return old(page[page.length - 1]!, Math.min(this.o.retainDeliveredMs, this.o.maxUndeliveredAgeMs));
+    const old = (r: StoredRecord) => now - Date.parse(r.received_at) > this.o.retainDeliveredMs;
+    await this.scan(0, delivered, async (page) => {
+      await this.apply('retention_delivered', page.filter(old), [], done);
+      // Records are in arrival order: stop once a page ends young.
+      return old(page[page.length - 1]!);
     });
+    if (!this.clock) return;
+    await this.clock.tick();
+    const agedUpTo = this.clock.seqOlderThan(this.o.maxUndeliveredAgeMs);
+    if (agedUpTo > delivered) {
+      await this.scan(delivered, agedUpTo, async (page) => {
+        await this.apply('max_age_undelivered', page, [], done);
+        return true;
+      });
+    }
+  }
+
+  private async free(bytes: number, done: Done): Promise<void> {
+    const start = this.freed;
+    const excess = () => bytes - (this.freed - start);
+    const delivered = this.o.deliveredSeq();
     const phases: [EvictionReason, number, number, 'images' | 'records'][] = [
       ['delivered_images', 0, delivered, 'images'],
       ['delivered_records', 0, delivered, 'records'],
-      ['undelivered_images', delivered, Number.MAX_SAFE_INTEGER, 'images'],
-      ['undelivered_records', delivered, Number.MAX_SAFE_INTEGER, 'records'],
     ];
+    if (this.o.whenFull === 'evict-oldest') {
+      phases.push(['undelivered_images', delivered, ALL, 'images'], ['undelivered_records', delivered, ALL, 'records']);
+    }
     for (const [reason, after, upTo, what] of phases) {
-      if (!this.overQuota()) break;
+      if (excess() <= 0) return;
       await this.scan(after, upTo, async (page) => {
-        // Take just enough, oldest first, to get back under the quota.
-        const candidates = what === 'images' ? page.filter(hasImages) : page;
-        const bytesOf = (r: StoredRecord) => (what === 'images' ? r.images.filter((i) => !i.evicted).reduce((n, i) => n + i.bytes, 0) : r.size);
+        // Take just enough, oldest first (an image shared with a newer record frees less).
+        const candidates = what === 'images' ? page.filter((r) => liveImages(r).length > 0) : page;
+        const bytesOf = (r: StoredRecord) => (what === 'images' ? liveImages(r).reduce((n, i) => n + i.bytes, 0) : r.size);
         const picked: StoredRecord[] = [];
         let freed = 0;
-        const excess = this.o.log.stats().liveBytes - this.o.maxBytes;
+        const need = excess();
         for (const r of candidates) {
-          if (freed >= excess) break;
+          if (freed >= need) break;
           picked.push(r);
           freed += bytesOf(r);
         }
         if (what === 'images') await this.apply(reason, [], picked, done);
         else await this.apply(reason, picked, [], done);
-        return this.overQuota();
+        return excess() > 0;
       });
     }
-    return done;
   }
 
   /** Pages through seqs in (after, upTo]; `visit` returns false to stop. */
   private async scan(after: number, upTo: number, visit: (page: StoredRecord[]) => Promise<boolean>): Promise<void> {
-    let pos = after;
-    for (;;) {
+    for (let pos = after; pos < upTo;) {
       const page = (await this.o.log.readAfter(pos, this.batch)).filter((r) => r.seq <= upTo);
       if (page.length === 0) return;
       pos = page[page.length - 1]!.seq;
@@ -94,22 +146,17 @@ export class StoreRetention {
     }
   }
 
-  private async apply(reason: EvictionReason, remove: StoredRecord[], stripImages: StoredRecord[], done: Partial<Record<EvictionReason, number>>): Promise<void> {
+  private async apply(reason: EvictionReason, remove: StoredRecord[], stripImages: StoredRecord[], done: Done): Promise<void> {
     if (remove.length === 0 && stripImages.length === 0) return;
-    await this.o.log.evict({ reason, remove, stripImages });
-    const images = [...remove, ...stripImages].flatMap((r) => r.images.filter((i) => !i.evicted));
-    // Blobs go after the records that point at them are durable (a crash leaves orphans, never dangling refs).
-    await Promise.all(images.map((i) => rm(this.o.blobs.pathOf(i.sha256), { force: true })));
-    const n = remove.length + stripImages.length;
-    done[reason] = (done[reason] ?? 0) + n;
+    const result = await this.o.log.evict({ reason, remove, stripImages });
+    this.freed += result.freedBytes;
+    if (result.records === 0) return;
+    done[reason] = (done[reason] ?? 0) + result.records;
     const all = [...remove, ...stripImages];
-    this.o.logger.warn({
-      reason, records: n, images: images.length, bytes: images.reduce((b, i) => b + i.bytes, 0),
-      first_seq: Math.min(...all.map((r) => r.seq)), last_seq: Math.max(...all.map((r) => r.seq)),
-    }, `evicted ${what(reason)}`);
+    const log = reason.includes('undelivered') || reason === 'max_age_undelivered' ? this.o.logger.warn.bind(this.o.logger) : this.o.logger.info.bind(this.o.logger);
+    log({
+      reason, records: result.records, images: result.freedImages, bytes: result.freedBytes,
+      first_seq: all[0]!.seq, last_seq: all[all.length - 1]!.seq,
+    }, `evicted ${reason.endsWith('images') ? 'images' : 'records'}`);
   }
-}
-
-function what(reason: EvictionReason): string {
-  return reason.endsWith('images') ? 'images' : 'records';
 }

@@ -6,9 +6,7 @@ import { recordLogConformance } from './record-log-suite.js';
 recordLogConformance('LevelRecordLog', {
   async create(opts = {}) {
     const tmp = makeTempDir();
-    const make = () => new LevelRecordLog({
-      location: join(tmp.dir, 'log'), dedupeWindowMs: opts.dedupeWindowMs ?? 86_400_000, maxBatchRecords: 100, now: opts.now,
-    });
+    const make = () => new LevelRecordLog({ dedupeWindowMs: 86_400_000, maxBatchRecords: 100, ...opts, location: join(tmp.dir, 'log') });
     return { log: make(), reopen: make, cleanup: tmp.remove };
   },
 });

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { NewRecord } from '../../src/log/record.js';
+import type { BaseLogOptions } from '../../src/log/base-record-log.js';
 import type { RecordLog } from '../../src/log/record-log.js';
 
 export interface LogFactory {
   /** A new, empty log at a fresh location; `reopen` gives a new instance on the same data. */
-  create(opts?: { dedupeWindowMs?: number; now?: () => number }): Promise<{ log: RecordLog; reopen: () => RecordLog; cleanup: () => void }>;
+  create(opts?: Partial<BaseLogOptions>): Promise<{ log: RecordLog; reopen: () => RecordLog; cleanup: () => void }>;
 }
 
 let n = 0;
@@ -19,6 +20,10 @@ export function sampleRecord(over: Partial<NewRecord> = {}): NewRecord {
     timestamp: '2024-12-19T10:00:00Z', time: '2024-12-19T10:00:00.000Z', received_at: new Date().toISOString(),
     source: 'rest', raw: { n }, data: {}, images: [], size: 100, ...over,
   };
+}
+
+export function imageRef(i: number, bytes = 1000) {
+  return { name: 'original_image', field: 'original_image', content_type: 'image/jpeg', bytes, sha256: i.toString(16).padStart(64, '0') };
 }
 
 export function recordLogConformance(name: string, factory: LogFactory): void {
@@ -138,8 +143,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
     test('evict: images dropped then records removed, accounted and counted by reason, across reopen', async () => {
       const { log, reopen, cleanup } = await factory.create();
       await log.open();
-      const image = { name: 'original_image', field: 'original_image', content_type: 'image/jpeg', bytes: 1000, sha256: 'a'.repeat(64) };
-      for (let i = 0; i < 6; i++) await log.append(sampleRecord({ size: 1100, images: [image] }));
+      for (let i = 0; i < 6; i++) await log.append(sampleRecord({ size: 1100, images: [imageRef(i)] }));
       assert.equal(log.stats().liveBytes, 6600);
       const first = await log.readAfter(0, 3);
       await log.evict({ reason: 'delivered_images', remove: [], stripImages: first });
@@ -173,6 +177,112 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const again = reopen();
       await again.open();
       for (const r of results) assert.ok(await again.get(r.seq));
+      await again.close();
+      cleanup();
+    });
+
+    test('shared image: counted once, its file released only with the last reference', async () => {
+      const released: string[] = [];
+      const files = { removeUnreferenced: async (shas: string[]) => void released.push(...shas) };
+      const { log, reopen, cleanup } = await factory.create({ files });
+      await log.open();
+      const shared = imageRef(7, 5000);
+      await log.append(sampleRecord({ size: 5100, images: [shared] }));
+      await log.append(sampleRecord({ size: 5400, images: [shared, imageRef(8, 300)] }));
+      assert.equal(log.stats().liveBytes, 100 + 100 + 5000 + 300, 'each distinct file once');
+      assert.deepEqual(await log.imageRefs([shared.sha256, imageRef(8).sha256, imageRef(9).sha256]), [2, 1, 0]);
+      const [first, second] = await log.readAfter(0, 2);
+      const r1 = await log.evict({ reason: 'delivered_images', remove: [], stripImages: [first!] });
+      assert.deepEqual([r1.records, r1.freedImages], [1, 0]);
+      assert.deepEqual(released, [], 'the second record still references the frame');
+      assert.equal((await log.get(2))?.images[0]?.evicted, undefined);
+      // A stale copy of an already-stripped record changes nothing (no double release).
+      assert.equal((await log.evict({ reason: 'delivered_images', remove: [], stripImages: [first!] })).records, 0);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      assert.deepEqual(await again.imageRefs([shared.sha256]), [1]);
+      const r2 = await again.evict({ reason: 'delivered_records', remove: [second!], stripImages: [] });
+      assert.deepEqual([r2.freedImages, r2.freedBytes], [2, 5400]);
+      assert.deepEqual(released.sort(), [shared.sha256, imageRef(8).sha256].sort());
+      assert.equal(again.stats().liveBytes, 100);
+      await again.close();
+      cleanup();
+    });
+
+    test('seqs only grow: an emptied log and a cursor ahead of it never bring a seq back', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      for (let i = 0; i < 5; i++) await log.append(sampleRecord());
+      await log.setCursor('local', 5);
+      await log.evict({ reason: 'retention_delivered', remove: await log.readAfter(0, 10), stripImages: [] });
+      assert.deepEqual(await log.readAfter(0, 10), []);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      assert.equal(again.lastSeq(), 5, 'the high-water mark survives an empty log');
+      assert.equal((await again.append(sampleRecord())).seq, 6);
+      await again.setCursor('uplink', 40); // e.g. a log restored from an older copy
+      await again.close();
+      const third = reopen();
+      await third.open();
+      assert.equal((await third.append(sampleRecord())).seq, 41, 'never at or below a consumer cursor');
+      await third.close();
+      cleanup();
+    });
+
+    test('closed and closing: every method refuses with STORE_UNAVAILABLE', async () => {
+      const { log, cleanup } = await factory.create();
+      await assert.rejects(log.append(sampleRecord()), { code: 'STORE_UNAVAILABLE' }, 'before open');
+      await log.open();
+      const [r] = [await log.append(sampleRecord())];
+      const closing = log.close();
+      await assert.rejects(log.append(sampleRecord()), { code: 'STORE_UNAVAILABLE' }, 'while closing');
+      await closing;
+      assert.equal(log.health().state, 'closed');
+      const calls: [string, () => Promise<unknown>][] = [
+        ['append', () => log.append(sampleRecord())], ['findDuplicate', () => log.findDuplicate('k')],
+        ['get', () => log.get(r!.seq)], ['getById', () => log.getById(r!.id)], ['readAfter', () => log.readAfter(0, 1)],
+        ['getCursor', () => log.getCursor('x')], ['setCursor', () => log.setCursor('x', 1)], ['getState', () => log.getState('x')],
+        ['setState', () => log.setState('x', 1)], ['evict', () => log.evict({ reason: 'delivered_records', remove: [], stripImages: [] })],
+        ['imageRefs', () => log.imageRefs(['a'])], ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
+      ];
+      for (const [name, call] of calls) await assert.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
+      cleanup();
+    });
+
+    test('a write fails: no ack, later writes refused at once, reads still work, then it reopens and accepts', async () => {
+      let fault: Error | undefined;
+      let faultChecks = 0;
+      const writeFault = () => {
+        faultChecks += 1;
+        return fault;
+      };
+      const { log, reopen, cleanup } = await factory.create({ writeFault, recoveryDelaysMs: [50] });
+      await log.open();
+      const before = await Promise.all([1, 2, 3].map(() => log.append(sampleRecord())));
+      fault = Object.assign(new Error('IO error: No space left on device'), { code: 'ENOSPC' });
+      const health: string[] = [];
+      log.onHealth((h) => health.push(h.state));
+      await assert.rejects(log.append(sampleRecord()), { code: 'STORE_FULL' });
+      assert.equal(log.health().state, 'failed');
+      assert.equal(log.health().code, 'STORE_FULL');
+      const checks = faultChecks;
+      await assert.rejects(log.append(sampleRecord()), { code: 'STORE_FULL' });
+      await assert.rejects(log.setCursor('local', 3), { code: 'STORE_FULL' });
+      assert.equal(faultChecks, checks, 'nothing is written through a failed handle');
+      assert.equal((await log.get(before[2]!.seq))?.id, before[2]!.id, 'reads still work');
+      fault = undefined;
+      for (let i = 0; i < 200 && log.health().state !== 'open'; i++) await new Promise((ok) => setTimeout(ok, 10));
+      assert.equal(log.health().state, 'open');
+      assert.deepEqual(health.slice(0, 3), ['failed', 'recovering', 'open']);
+      assert.equal(log.health().recoveries, 1);
+      const after = await log.append(sampleRecord());
+      assert.ok(after.seq > before[2]!.seq);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      for (const r of [...before, after]) assert.equal((await again.get(r.seq))?.id, r.id);
       await again.close();
       cleanup();
     });

@@ -21,38 +21,85 @@ async function ingestWithImages(url: string, n: number, bytes: number, camera = 
   return ids;
 }
 
-test('uplink down, over quota: images of undelivered records go oldest first; every record stays', async () => {
+/** Waits until `check` holds (state, not time); fails with `what` after `ms`. */
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+test('default whenFull=refuse: over quota with nothing delivered, new records get 507 and nothing is evicted', async () => {
   const deadPort = await freePort();
   const gw = await startTestGateway({ uplink: { url: `mqtt://127.0.0.1:${deadPort}` }, store: { maxBytes: '300kB', sweepSchedule: '0 0 0 1 1 *' } });
   try {
-    const ids = await ingestWithImages(gw.url, 20, 40_000);
-    const result = (await gw.gateway.sweep()) as Record<string, number>;
-    const s = gw.gateway.log.stats();
-    assert.ok(s.liveBytes <= 300_000, `still ${s.liveBytes} bytes`);
-    assert.ok((result.undelivered_images ?? 0) > 0);
-    assert.equal(result.undelivered_records, undefined, 'no detection metadata was dropped');
+    const acked: string[] = [];
+    let refused: Awaited<ReturnType<typeof postJson>> | undefined;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'q1', annotated_image: fakeJpeg(40_000).toString('base64') }));
+      if (r.status === 200) acked.push(r.body.detection_id);
+      else refused = r;
+      assert.ok(gw.gateway.log.stats().liveBytes <= 300_000, 'the quota is hard');
+    }
+    assert.ok(refused, 'the store refused once full');
+    assert.equal(refused.status, 507);
+    assert.equal(refused.body.error.code, 'STORE_FULL');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.ok(acked.length >= 6, `only ${acked.length} accepted`);
+    await gw.gateway.sweep();
+    assert.deepEqual(gw.gateway.log.stats().evictions, {}, 'undelivered data is never evicted by default');
+    for (const id of acked) {
+      const rec = (await getJson(`${gw.url}/api/detections/${id}`)).body.data;
+      assert.equal((await fetch(`${gw.url}/api/images/${rec.images[0].sha256}`)).status, 200, 'every acked image readable');
+    }
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('whenFull=evict-oldest: admission evicts images of undelivered records oldest first; every record stays', async () => {
+  const deadPort = await freePort();
+  const gw = await startTestGateway({ uplink: { url: `mqtt://127.0.0.1:${deadPort}` }, store: { maxBytes: '300kB', whenFull: 'evict-oldest', sweepSchedule: '0 0 0 1 1 *' } });
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push(...await ingestWithImages(gw.url, 1, 40_000));
+      assert.ok(gw.gateway.log.stats().liveBytes <= 300_000, `over the quota after ${i + 1}: ${gw.gateway.log.stats().liveBytes}`);
+    }
+    const stats = (await getJson(`${gw.url}/api/statistics`)).body.data.store;
+    assert.ok(stats.evictions.undelivered_images > 0);
+    assert.equal(stats.evictions.undelivered_records, undefined, 'no detection metadata was dropped');
     const records = await Promise.all(ids.map(async (id) => (await getJson(`${gw.url}/api/detections/${id}`)).body.data));
     assert.equal(records.filter(Boolean).length, 20, 'every record still there');
     const evicted = records.map((r) => r.images[0].evicted === true);
     const firstKept = evicted.indexOf(false);
     assert.ok(firstKept > 0 && evicted.slice(firstKept).every((e) => !e), `evicted out of order: ${evicted.join()}`);
     for (const r of records) assert.equal(existsSync(blobPath(gw.dataDir, r.images[0].sha256)), !r.images[0].evicted);
-    const stats = (await getJson(`${gw.url}/api/statistics`)).body.data.store;
-    assert.equal(stats.evictions.undelivered_images, result.undelivered_images);
   } finally {
     await gw.stop();
   }
 });
 
-test('delivered records: every image of theirs goes before any record, then the oldest records', async () => {
-  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 }, store: { maxBytes: '1kB', sweepSchedule: '0 0 0 1 1 *' } });
+test('delivered data makes room: every delivered image before any record, then the oldest records', async () => {
+  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 }, store: { maxBytes: '30kB', sweepSchedule: '0 0 0 1 1 *' } });
   try {
-    const ids = await ingestWithImages(gw.url, 12, 20_000);
-    await sleep(500); // the local publisher delivers everything
-    const result = (await gw.gateway.sweep()) as Record<string, number>;
-    assert.equal(result.delivered_images, 12, 'all delivered images before any record');
-    assert.ok((result.delivered_records ?? 0) > 0);
-    assert.ok(gw.gateway.log.stats().liveBytes <= 1000);
+    const ids: string[] = [];
+    const delivered = () => gw.gateway.deliveredSeq() >= gw.gateway.log.lastSeq();
+    for (let i = 0; i < 12; i++) {
+      ids.push(...await ingestWithImages(gw.url, 1, 20_000));
+      await until(delivered, 'the local publisher to deliver');
+    }
+    for (let i = 0; i < 250; i++) {
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'q1' }));
+      assert.equal(r.status, 200);
+      ids.push(r.body.detection_id);
+      await until(delivered, 'the local publisher to deliver');
+    }
+    const ev = gw.gateway.log.stats().evictions;
+    assert.equal(ev.delivered_images, 12, 'all delivered images before any record');
+    assert.ok((ev.delivered_records ?? 0) > 0, JSON.stringify(ev));
+    assert.ok(gw.gateway.log.stats().liveBytes <= 30_000);
     const present = await Promise.all(ids.map(async (id) => (await getJson(`${gw.url}/api/detections/${id}`)).status === 200));
     const firstPresent = present.indexOf(true);
     assert.ok(firstPresent > 0 && present.slice(firstPresent).every(Boolean), `removed out of order: ${present.join()}`);
@@ -101,7 +148,7 @@ test('kill -9 during ingest and eviction: the gateway restarts and every acknowl
   const tmp = makeTempDir();
   const deadPort = await freePort();
   const config = join(tmp.dir, 'gw.yaml');
-  writeFileSync(config, `store:\n  maxBytes: 200kB\n  sweepSchedule: "* * * * * *"\nuplink:\n  url: mqtt://127.0.0.1:${deadPort}\n`);
+  writeFileSync(config, `store:\n  maxBytes: 200kB\n  whenFull: evict-oldest\n  sweepSchedule: "* * * * * *"\nuplink:\n  url: mqtt://127.0.0.1:${deadPort}\n`);
   const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: config };
   const acked: string[] = [];
   try {
@@ -153,8 +200,8 @@ test('crash leftovers: unreferenced image files are removed (old ones only); a m
     mkdirSync(join(gw.dataDir, 'blobs', 'ab'), { recursive: true });
     writeFileSync(blobPath(gw.dataDir, orphanSha), 'left by a crash');
     const quiet = pino({ level: 'silent' });
-    assert.equal(await removeOrphanBlobs(gw.gateway.log, join(gw.dataDir, 'blobs'), quiet), 0, 'a fresh file may belong to an ingest in flight');
-    const removedNow = await removeOrphanBlobs(gw.gateway.log, join(gw.dataDir, 'blobs'), pino({ level: 'silent' }), 0, Date.now() + 1000);
+    assert.equal(await removeOrphanBlobs(gw.gateway.log, gw.gateway.store.blobs, quiet), 0, 'a fresh file may belong to an ingest in flight');
+    const removedNow = await removeOrphanBlobs(gw.gateway.log, gw.gateway.store.blobs, pino({ level: 'silent' }), 0, Date.now() + 1000);
     assert.equal(removedNow, 1);
     assert.equal(existsSync(blobPath(gw.dataDir, orphanSha)), false);
     assert.equal(existsSync(blobPath(gw.dataDir, rec.images[0].sha256)), true, 'referenced image kept');

@@ -12,6 +12,7 @@ import type { CameraAccess } from '../../ingest/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { successBody } from '../reply-bodies.js';
 import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
+import { ArrivalOrder } from '../../ingest/arrival-order.js';
 
 export interface CameraSocketDeps {
   ingest: Ingest;
@@ -75,11 +76,13 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
     const remote = socket.handshake.address;
     deps.logger.debug({ remote, id: socket.id, transport: socket.conn.transport.name }, 'camera socket connected');
     socket.on('disconnect', (reason) => deps.logger.debug({ remote, id: socket.id, reason }, 'camera socket disconnected'));
+    // python-socketio cameras fire lpr_data without waiting: log them in arrival order.
+    const order = new ArrivalOrder();
 
     for (const [event, { kind, reply }] of Object.entries(EVENTS)) {
       socket.on(event, async (...args: unknown[]) => {
         const { payload, ack } = splitArgs(args);
-        const ctx = { source: 'socketio' as const, impliedKind: kind, remote, credential: credentialOf(socket) };
+        const ctx = { source: 'socketio' as const, impliedKind: kind, remote, credential: credentialOf(socket), order };
         try {
           try {
             deps.rateLimit.take(remote);

@@ -1,0 +1,422 @@
+// Every rule of the log, shared by its backends (the pattern of abstract-level: public
+// methods check state and plan; the backend's `_` methods only store). Invariants:
+//  - a record, its id index, dedupe entry, image reference counts and the totals it
+//    changes are one synced batch (WritePlan);
+//  - seqs only grow: the high-water mark is in every append batch, and open() starts
+//    above it, above the last record and above every consumer cursor;
+//  - a backend that failed a write is never written again: the log refuses every write
+//    at once (507/503), then closes and reopens the backend (LevelDB repairs its log on
+//    open) until it is healthy again.
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import { CameraStats, emptyTotals } from './camera-stats.js';
+import { planEviction } from './eviction-plan.js';
+import { GroupCommit } from './group-commit.js';
+import { liveImages, ownBytes, planRefs, refDeltas, type RefDelta } from './image-refs.js';
+import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import type {
+  AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, EvictionResult, LogStats, RecordLog, StoreHealth,
+} from './record-log.js';
+import type { NewRecord, RecordKind, StoredRecord } from './record.js';
+import { failureCode, refusalOf, writeError } from './store-failure.js';
+
+/** What the log asks of the image files it counts references to. */
+export interface ImageFiles {
+  /** Deletes files whose last reference went (unless an ingest holds them). */
+  removeUnreferenced(sha256s: string[]): Promise<void>;
+}
+
+export interface BaseLogOptions {
+  dedupeWindowMs: number;
+  maxBatchRecords?: number;
+  /** The clock of dedupe windows (tests move it). */
+  now?: () => number;
+  files?: ImageFiles;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Waits between attempts to reopen after a failure. */
+  recoveryDelaysMs?: readonly number[];
+  /** Fault injection for tests: consulted before each backend write; an Error fails it. */
+  writeFault?: () => Error | undefined;
+}
+
+interface Pending {
+  record: NewRecord;
+  dedupeKey: string | undefined;
+}
+
+const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
+
+export abstract class BaseRecordLog implements RecordLog {
+  protected abstract _open(): Promise<LogSnapshot>;
+  protected abstract _close(): Promise<void>;
+  /** Makes the plan durable in one atomic, synced write. */
+  protected abstract _commit(plan: WritePlan): Promise<void>;
+  protected abstract _get(seqs: number[]): Promise<(StoredRecord | undefined)[]>;
+  protected abstract _seqOfId(id: string): Promise<number | undefined>;
+  protected abstract _range(afterSeq: number, limit: number): Promise<StoredRecord[]>;
+  protected abstract _firstSeq(): Promise<number>;
+  protected abstract _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]>;
+  /** Dedupe entries after `after` in key order (paging for pruning). */
+  protected abstract _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]>;
+  protected abstract _deleteDedupe(keys: string[]): Promise<void>;
+  protected abstract _refs(sha256s: string[]): Promise<number[]>;
+  protected abstract _getCursor(name: string): Promise<number | undefined>;
+  protected abstract _putCursor(name: string, seq: number): Promise<void>;
+  protected abstract _getState(key: string): Promise<unknown>;
+  protected abstract _putState(key: string, value: unknown): Promise<void>;
+  protected abstract _compact(): Promise<void>;
+
+  private readonly committer: GroupCommit<Pending, AppendResult>;
+  private readonly stats_ = new CameraStats();
+  private readonly listeners = new Set<AppendListener>();
+  private readonly healthListeners = new Set<(h: StoreHealth) => void>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly pendingByKey = new Map<string, Promise<AppendResult>>();
+  private readonly now: () => number;
+  private writer: Promise<unknown> = Promise.resolve();
+  private nextSeq = 1;
+  private first = 0;
+  private health_: StoreHealth = { state: 'new', failures: 0, recoveries: 0 };
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
+  private attempt = 0;
+
+  constructor(protected readonly base: BaseLogOptions) {
+    this.now = base.now ?? Date.now;
+    this.committer = new GroupCommit((items) => this.exclusive(() => this.writeBatch(items)), base.maxBatchRecords ?? 1000);
+  }
+
+  async open(): Promise<void> {
+    await this.load(await this._open());
+    this.setHealth({ state: 'open' });
+  }
+
+  async close(): Promise<void> {
+    const s = this.health_.state;
+    if (s === 'closed' || s === 'new' || s === 'closing') return;
+    clearTimeout(this.recoveryTimer);
+    if (this.recovering) await this.recovering; // a reopen under way finishes first (it would set 'open')
+    this.setHealth({ state: 'closing' });
+    clearTimeout(this.recoveryTimer);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.committer.drain();
+    await this.writer;
+    await this._close().catch(() => undefined);
+    this.setHealth({ state: 'closed' });
+  }
+
+  append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
+    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    const key = opts.dedupeKey;
+    if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined }));
+    // A resend racing its original joins the original's promise; stored ones are found
+    // by the batch writer with one read per batch (not one per record).
+    const pending = this.pendingByKey.get(key);
+    if (pending) return pending.then((r) => ({ ...r, duplicate: true }));
+    const result = this.track(this.committer.submit({ record, dedupeKey: key }));
+    this.pendingByKey.set(key, result);
+    const forget = () => this.pendingByKey.delete(key);
+    result.then(forget, forget);
+    return result;
+  }
+
+  async findDuplicate(dedupeKey: string): Promise<AppendResult | undefined> {
+    const pending = this.pendingByKey.get(dedupeKey);
+    if (pending) return pending.then((r) => ({ ...r, duplicate: true }), () => undefined);
+    const [hit] = await this.read(() => this._dedupe([dedupeKey]));
+    return hit && this.inWindow(hit, this.now()) ? { seq: hit.seq, id: hit.id, duplicate: true } : undefined;
+  }
+
+  async get(seq: number): Promise<StoredRecord | undefined> {
+    return (await this.read(() => this._get([seq])))[0];
+  }
+
+  async getById(id: string): Promise<StoredRecord | undefined> {
+    const seq = await this.read(() => this._seqOfId(id));
+    return seq === undefined ? undefined : this.get(seq);
+  }
+
+  async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
+    if (limit <= 0) return [];
+    if (!kinds) return this.read(() => this._range(Math.max(0, afterSeq), limit));
+    const out: StoredRecord[] = [];
+    for (let pos = Math.max(0, afterSeq); out.length < limit;) {
+      const page = await this.read(() => this._range(pos, Math.max(limit, 500)));
+      if (page.length === 0) break;
+      pos = page[page.length - 1]!.seq;
+      for (const r of page) if (kinds.includes(r.kind) && out.length < limit) out.push(r);
+    }
+    return out;
+  }
+
+  lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  async getCursor(consumer: string): Promise<number> {
+    return (await this.read(() => this._getCursor(consumer))) ?? 0;
+  }
+
+  /** Not synced: a power cut may move a cursor back (re-delivery), never forward. */
+  setCursor(consumer: string, seq: number): Promise<void> {
+    return this.write(() => this._putCursor(consumer, seq));
+  }
+
+  async getState<T>(key: string): Promise<T | undefined> {
+    return (await this.read(() => this._getState(key))) as T | undefined;
+  }
+
+  setState(key: string, value: unknown): Promise<void> {
+    return this.write(() => this._putState(key, value));
+  }
+
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onHealth(listener: (h: StoreHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  health(): StoreHealth {
+    return { ...this.health_ };
+  }
+
+  evict(change: EvictionChange): Promise<EvictionResult> {
+    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    return this.exclusive(() => this.writeEviction(change));
+  }
+
+  async imageRefs(sha256s: string[]): Promise<number[]> {
+    return sha256s.length === 0 ? [] : this.read(() => this._refs(sha256s));
+  }
+
+  /**
+   * Deletes those of these files no record references (the orphan sweep). Under the write
+   * lock: an append taking a reference cannot slip between the check and the delete.
+   */
+  removeUnreferencedImages(sha256s: string[]): Promise<number> {
+    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    return this.exclusive(async () => {
+      const refs = await this.read(() => this._refs(sha256s));
+      const orphans = sha256s.filter((_, i) => refs[i] === 0);
+      await this.base.files?.removeUnreferenced(orphans);
+      return orphans.length;
+    });
+  }
+
+  async pruneDedupe(before: number): Promise<number> {
+    // In pages, each deleted under the write lock after a re-check, so an entry an append
+    // has just renewed is never dropped, and ingest waits at most one page.
+    let pruned = 0;
+    for (let after: string | undefined; ;) {
+      const page = await this.read(() => this._dedupePage(after, 2000));
+      if (page.length === 0) return pruned;
+      after = page[page.length - 1]![0];
+      const old = page.filter(([, v]) => v.at < before).map(([k]) => k);
+      if (old.length === 0) continue;
+      pruned += await this.exclusive(async () => {
+        const now = await this.read(() => this._dedupe(old));
+        const still = old.filter((_, i) => (now[i]?.at ?? Infinity) < before);
+        if (still.length > 0) await this.write(() => this._deleteDedupe(still));
+        return still.length;
+      });
+    }
+  }
+
+  compact(): Promise<void> {
+    return this.write(() => this._compact());
+  }
+
+  camera(cameraId: string): CameraSummary | undefined {
+    return this.stats_.cameras.get(cameraId);
+  }
+
+  stats(): LogStats {
+    return this.stats_.snapshot(this.first, this.lastSeq());
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  private async load(snap: LogSnapshot): Promise<void> {
+    const logged = Math.max(snap.lastSeq, snap.highWater);
+    const cursor = Math.max(0, ...snap.cursors);
+    if (cursor > logged) {
+      this.base.logger?.warn({ cursor, lastSeq: snap.lastSeq, highWater: snap.highWater },
+        `a consumer cursor (${cursor}) is ahead of the log (last seq ${logged}): new records start at ${cursor + 1} so none is taken as delivered`);
+    }
+    this.nextSeq = Math.max(logged, cursor) + 1;
+    this.first = snap.firstSeq;
+    this.stats_.load(snap.totals, snap.cameras);
+    if (!snap.refsCounted) await this.countRefs();
+  }
+
+  /** One scan for a store written before references were counted (runs once, ever). */
+  private async countRefs(): Promise<void> {
+    const deltas = new Map<string, RefDelta>();
+    let own = 0;
+    for (let pos = 0; ;) {
+      const page = await this._range(pos, 1000);
+      if (page.length === 0) break;
+      pos = page[page.length - 1]!.seq;
+      for (const [sha, d] of refDeltas(page, 1)) {
+        const cur = deltas.get(sha);
+        if (cur) cur.delta += d.delta;
+        else deltas.set(sha, d);
+      }
+      for (const r of page) own += ownBytes(r);
+    }
+    const refs = planRefs(deltas, []);
+    const totals = { ...emptyTotals(), ...this.stats_.totals, liveBytes: own + refs.addedBytes };
+    await this._commit({ put: [], del: [], dedupe: [], refs: refs.refs, totals, cameras: [], refsCounted: true });
+    this.stats_.totals = totals;
+    if (deltas.size > 0) this.base.logger?.info({ images: deltas.size }, 'image references counted (one-time upgrade of the store)');
+  }
+
+  private inWindow(hit: DedupeEntry, at: number): boolean {
+    return at - hit.at <= this.base.dedupeWindowMs;
+  }
+
+  /** Appends and evictions both rewrite the totals and reference rows: one at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writer.then(fn);
+    this.writer = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    const done = () => this.inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    const s = this.health_.state;
+    if (s !== 'open' && s !== 'failed' && s !== 'closing') throw refusalOf(this.health_);
+    try {
+      return await fn();
+    } catch (err) {
+      throw err instanceof GatewayError ? err : new GatewayError('STORE_UNAVAILABLE', 'reading the store failed', { cause: err, retryAfter: 5 });
+    }
+  }
+
+  /** Every backend write goes through here: the first failure latches (see top). */
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    const s = this.health_.state;
+    if (s !== 'open' && s !== 'closing') throw refusalOf(this.health_);
+    try {
+      const fault = this.base.writeFault?.();
+      if (fault) throw fault;
+      return await fn();
+    } catch (err) {
+      this.fail(err);
+      throw writeError(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.health_.state !== 'open') return;
+    const reason = err instanceof Error ? err.message : String(err);
+    this.setHealth({ state: 'failed', code: failureCode(err), reason, since: new Date().toISOString(), failures: this.health_.failures + 1 });
+    this.base.logger?.error({ err, code: this.health_.code }, 'store write failed: refusing writes and reopening the store');
+    this.scheduleRecovery();
+  }
+
+  private scheduleRecovery(): void {
+    const delays = this.base.recoveryDelaysMs ?? DEFAULT_RECOVERY;
+    const delay = delays[Math.min(this.attempt, delays.length - 1)] ?? 1000;
+    this.attempt += 1;
+    this.recoveryTimer = setTimeout(() => {
+      this.recovering = this.recover().finally(() => {
+        this.recovering = undefined;
+      });
+    }, delay);
+  }
+
+  private async recover(): Promise<void> {
+    if (this.health_.state !== 'failed') return;
+    await this.writer; // queued writes fail fast; none touches the backend now
+    this.setHealth({ state: 'recovering' });
+    await this._close().catch(() => undefined);
+    try {
+      await this.load(await this._open());
+      this.attempt = 0;
+      this.setHealth({ state: 'open', code: undefined, reason: undefined, since: undefined, recoveries: this.health_.recoveries + 1 });
+      this.base.logger?.info({ lastSeq: this.lastSeq() }, 'store reopened: accepting records again');
+    } catch (err) {
+      this.setHealth({ state: 'failed', reason: err instanceof Error ? err.message : String(err), code: this.health_.code ?? failureCode(err) });
+      this.base.logger?.warn({ err }, 'store reopen failed; retrying');
+      this.scheduleRecovery();
+    }
+  }
+
+  private setHealth(change: Partial<StoreHealth>): void {
+    const next = { ...this.health_, ...change };
+    for (const k of Object.keys(next) as (keyof StoreHealth)[]) if (next[k] === undefined) delete next[k];
+    this.health_ = next;
+    for (const l of this.healthListeners) l(this.health());
+  }
+
+  private async writeBatch(items: Pending[]): Promise<AppendResult[]> {
+    if (this.health_.state !== 'open' && this.health_.state !== 'closing') throw refusalOf(this.health_);
+    const at = this.now();
+    const keyed = items.map((p, i) => [p.dedupeKey, i] as const).filter((e): e is readonly [string, number] => e[0] !== undefined);
+    const hits = keyed.length ? await this.read(() => this._dedupe(keyed.map(([k]) => k))) : [];
+    const known: (AppendResult | undefined)[] = new Array(items.length).fill(undefined);
+    keyed.forEach(([, i], j) => {
+      const hit = hits[j];
+      if (hit && this.inWindow(hit, at)) known[i] = { seq: hit.seq, id: hit.id, duplicate: true };
+    });
+    const fresh = items.filter((_, i) => !known[i]);
+    const firstSeq = this.nextSeq;
+    const stored = fresh.map((p, i): StoredRecord => ({ seq: firstSeq + i, ...p.record }));
+    if (stored.length > 0) {
+      const deltas = refDeltas(stored, 1);
+      const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
+      const stats = this.stats_.plan(stored);
+      stats.totals.liveBytes += refs.addedBytes;
+      const dedupe: [string, DedupeEntry][] = [];
+      stored.forEach((r, i) => {
+        const key = fresh[i]!.dedupeKey;
+        if (key !== undefined) dedupe.push([key, { seq: r.seq, id: r.id, at }]);
+      });
+      const last = firstSeq + stored.length - 1;
+      // Reserved before awaiting, and never handed back: a failed (unacknowledged) batch
+      // may still surface after LevelDB's recovery, so its seqs are not reused.
+      this.nextSeq = last + 1;
+      await this.write(() => this._commit({ put: stored, del: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last }));
+      stats.commit();
+      if (this.first === 0) this.first = firstSeq;
+      for (const listener of this.listeners) listener(last);
+    }
+    let next = 0;
+    return items.map((_, i) => known[i] ?? { seq: stored[next]!.seq, id: stored[next++]!.id, duplicate: false });
+  }
+
+  private async writeEviction(change: EvictionChange): Promise<EvictionResult> {
+    // Work on the records as stored now: a concurrent eviction may have taken some already.
+    const seqs = (rs: StoredRecord[]) => rs.map((r) => r.seq);
+    const [removeNow, stripNow] = await Promise.all([
+      this.read(() => this._get(seqs(change.remove))),
+      this.read(() => this._get(seqs(change.stripImages))),
+    ]);
+    const remove = removeNow.filter((r): r is StoredRecord => r !== undefined);
+    const removing = new Set(seqs(remove));
+    const strip = stripNow.filter((r): r is StoredRecord => r !== undefined && !removing.has(r.seq) && liveImages(r).length > 0);
+    if (remove.length === 0 && strip.length === 0) return { records: 0, freedImages: 0, freedBytes: 0 };
+    const deltas = refDeltas([...remove, ...strip], -1);
+    const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
+    const before = this.stats_.totals;
+    const effect = planEviction(change.reason, remove, strip, refs, before);
+    await this.write(() => this._commit({ put: effect.rewritten, del: remove, dedupe: [], refs: refs.refs, totals: effect.totals, cameras: [] }));
+    this.stats_.totals = effect.totals;
+    if (remove.length > 0) this.first = await this.read(() => this._firstSeq());
+    // Files go after the records that pointed at them are durable: a crash leaves an
+    // unreferenced file (the orphan sweep's), never a record pointing at nothing.
+    if (refs.freed.length > 0) await this.base.files?.removeUnreferenced(refs.freed);
+    return { records: remove.length + strip.length, freedImages: refs.freed.length, freedBytes: before.liveBytes - effect.totals.liveBytes };
+  }
+}

@@ -1,0 +1,46 @@
+// What a storage backend of the log stores, and the one atomic write it must offer.
+// BaseRecordLog plans every change as a WritePlan; a backend only makes it durable.
+import type { Totals } from './camera-stats.js';
+import type { CameraSummary } from './record-log.js';
+import type { StoredRecord } from './record.js';
+
+export interface DedupeEntry {
+  seq: number;
+  id: string;
+  /** Epoch ms the original was stored. */
+  at: number;
+}
+
+/** What open() reads: the two ends of the log and the small meta rows — never a scan. */
+export interface LogSnapshot {
+  /** 0 when the log is empty. */
+  firstSeq: number;
+  lastSeq: number;
+  /** Highest seq ever assigned (survives the log being emptied by retention). */
+  highWater: number;
+  totals: Totals | undefined;
+  cameras: CameraSummary[];
+  /** Every consumer cursor (a few rows). */
+  cursors: number[];
+  /** False for a store written before image references were counted (needs one scan). */
+  refsCounted: boolean;
+}
+
+/**
+ * One change, written atomically and synced: after a crash either all of it is there or
+ * none. Records, their id index, dedupe entries, image reference counts and the totals
+ * they change always agree.
+ */
+export interface WritePlan {
+  /** New records, or records rewritten (images evicted). */
+  put: StoredRecord[];
+  /** Records removed (their id index too). */
+  del: StoredRecord[];
+  dedupe: [string, DedupeEntry][];
+  /** Image SHA-256 → references now; 0 deletes the row. */
+  refs: [string, number][];
+  totals: Totals;
+  cameras: CameraSummary[];
+  highWater?: number;
+  refsCounted?: true;
+}

@@ -1,0 +1,83 @@
+// The store: everything the gateway keeps on disk, and the only code that knows the
+// data-dir layout. Callers get parts, never paths:
+//   <dataDir>/log/     LevelDB: records, indexes, cursors, totals (LevelRecordLog)
+//   <dataDir>/blobs/   image files by SHA-256, reference-counted (BlobStore)
+//   <dataDir>/broker/  LevelDB of the embedded MQTT broker's sessions (aedes-persistence-level)
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { BlobStore } from './blob-store.js';
+import { LevelRecordLog } from './level-record-log.js';
+import type { RecordLog } from './record-log.js';
+import { filesystemBytes, StoreAdmission } from './store-admission.js';
+import { StoreRetention, type WhenFull } from './store-retention.js';
+
+export interface StoreOptions {
+  dedupeWindowMs: number;
+  maxBatchRecords: number;
+  logger: Logger;
+  /** 0 = 80 % of the data filesystem. */
+  maxBytes: number;
+  diskFreeMinBytes: number;
+  whenFull: WhenFull;
+  retainDeliveredMs: number;
+  maxUndeliveredAgeMs: number;
+  /** For tests: free bytes on the data filesystem. */
+  freeBytes?: (() => number) | undefined;
+  /** For the benchmark's no-storage reference: parts to use instead of LevelDB and files. */
+  log?: RecordLog | undefined;
+  blobs?: BlobStore | undefined;
+}
+
+export interface Store {
+  readonly dataDir: string;
+  readonly log: RecordLog;
+  readonly blobs: BlobStore;
+  readonly admission: StoreAdmission;
+  readonly retention: StoreRetention;
+  /** Where the embedded broker keeps its sessions. */
+  readonly brokerLocation: string;
+  /** Consumers say what is delivered (retention never evicts past it without a reason). */
+  setDeliveredSeq(fn: () => number): void;
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createStore(dataDir: string, o: StoreOptions): Store {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'));
+  const log = o.log ?? new LevelRecordLog({
+    location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger,
+  });
+  let delivered = () => log.lastSeq();
+  const maxBytes = o.maxBytes || Math.floor(filesystemBytes(dir) * 0.8);
+  const retention = new StoreRetention({
+    log, logger: o.logger, maxBytes, whenFull: o.whenFull,
+    retainDeliveredMs: o.retainDeliveredMs, maxUndeliveredAgeMs: o.maxUndeliveredAgeMs, deliveredSeq: () => delivered(),
+  });
+  const admission = new StoreAdmission({
+    log, dir, minFreeBytes: o.diskFreeMinBytes, maxBytes, freeBytes: o.freeBytes, cacheMs: o.freeBytes ? 0 : 1000,
+    makeRoom: (missing) => retention.makeRoom(missing),
+  });
+  return {
+    dataDir: dir, log, blobs, admission, retention, brokerLocation: join(dir, 'broker'),
+    setDeliveredSeq(fn) {
+      delivered = fn;
+    },
+    async open() {
+      await blobs.open();
+      await log.open();
+    },
+    close: () => log.close(),
+  };
+}
+
+/** A stopped gateway's store, opened for reading and maintenance (export, CLI). */
+export async function openStore(dataDir: string, o: Pick<StoreOptions, 'logger'> & Partial<StoreOptions>): Promise<Store> {
+  const store = createStore(dataDir, {
+    dedupeWindowMs: 0, maxBatchRecords: 100, maxBytes: 0, diskFreeMinBytes: 0, whenFull: 'refuse', retainDeliveredMs: Infinity, maxUndeliveredAgeMs: 0, ...o,
+  });
+  await store.open();
+  return store;
+}

@@ -1,0 +1,119 @@
+// Admission: the last check before a camera message is written, so that refusing comes
+// before losing (DESIGN.md "Bounded disk"). A message is admitted only if
+//  - the store is writable (not failed after a write error), and
+//  - free space on the data filesystem stays above the floor, and
+//  - the store stays within store.maxBytes with everything already admitted: bytes are
+//    reserved until the record is appended, so the quota is hard, not a sweep's target.
+// Over quota, retention first makes room from delivered data (and from undelivered data
+// only when the operator chose store.whenFull: evict-oldest); otherwise 507 + Retry-After.
+import { statfsSync } from 'node:fs';
+import { GatewayError } from '../errors.js';
+import type { RecordLog } from './record-log.js';
+import { refusalOf } from './store-failure.js';
+
+export interface AdmissionOptions {
+  log: RecordLog;
+  dir: string;
+  minFreeBytes: number;
+  /** Quota of the store; 0 = none. */
+  maxBytes: number;
+  /** Frees at least `missing()` bytes (read when it starts) if it can; resolves with what
+   *  it freed, or undefined if nothing was missing by then. */
+  makeRoom?: (missing: () => number) => Promise<number | undefined>;
+  /** How long one statfs answer is trusted; keeps the check off the hot path. */
+  cacheMs?: number;
+  /** For tests: free bytes instead of statfs. */
+  freeBytes?: () => number;
+}
+
+/** Held from admission until the record is durable (its bytes are then in the totals). */
+export type Reservation = () => void;
+
+export class StoreAdmission {
+  private checkedAt = 0;
+  private free = Number.POSITIVE_INFINITY;
+  private reserved = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+
+  constructor(private readonly o: AdmissionOptions) {}
+
+  freeBytes(): number {
+    const now = Date.now();
+    if (now - this.checkedAt >= (this.o.cacheMs ?? 1000)) {
+      this.checkedAt = now;
+      this.free = this.o.freeBytes ? this.o.freeBytes() : statfsFree(this.o.dir);
+    }
+    return this.free;
+  }
+
+  /** Bytes reserved by admitted messages not yet appended. */
+  get pendingBytes(): number {
+    return this.reserved;
+  }
+
+  async admit(bytes: number): Promise<Reservation> {
+    const health = this.o.log.health();
+    if (health.state !== 'open') throw refusalOf(health);
+    this.checkFloor();
+    if (this.o.maxBytes > 0 && (this.queued > 0 || !this.fits(bytes))) {
+      // Over quota, admissions wait in arrival order: a newcomer never takes the room a
+      // sweep has just made for an earlier message.
+      this.queued += 1;
+      const turn = this.queue.then(() => this.roomFor(bytes));
+      this.queue = turn.catch(() => undefined);
+      try {
+        await turn;
+      } finally {
+        this.queued -= 1;
+      }
+    } else {
+      this.reserved += bytes;
+    }
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.reserved -= bytes;
+    };
+  }
+
+  /** Makes room (retention sweeps, one at a time) and reserves it, or refuses. */
+  private async roomFor(bytes: number): Promise<void> {
+    const missing = () => this.used() + bytes - this.o.maxBytes;
+    for (let round = 0; this.o.makeRoom && missing() > 0 && round < 8; round++) {
+      if ((await this.o.makeRoom(missing)) === 0) break; // nothing left to evict
+    }
+    if (!this.fits(bytes)) {
+      throw new GatewayError('STORE_FULL', `the gateway's store is full (quota ${this.o.maxBytes} bytes, nothing delivered left to evict); resend later`, { retryAfter: 30 });
+    }
+    this.reserved += bytes;
+  }
+
+  private used(): number {
+    return this.o.log.stats().liveBytes + this.reserved;
+  }
+
+  private fits(bytes: number): boolean {
+    return this.used() + bytes <= this.o.maxBytes;
+  }
+
+  private checkFloor(): void {
+    if (this.o.minFreeBytes <= 0) return;
+    const free = this.freeBytes();
+    if (free < this.o.minFreeBytes) {
+      throw new GatewayError('STORE_FULL', `the gateway's disk is full (${free} bytes free, floor ${this.o.minFreeBytes}); resend later`, { retryAfter: 60 });
+    }
+  }
+}
+
+function statfsFree(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
+/** Size of the filesystem holding `dir` (for the default quota: a share of it). */
+export function filesystemBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.blocks) * Number(s.bsize);
+}
