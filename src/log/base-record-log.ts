@@ -398,7 +398,8 @@ export abstract class BaseRecordLog implements RecordLog {
 
   private async writeEviction(change: EvictionChange): Promise<EvictionResult> {
     // Work on the records as stored now: a concurrent eviction may have taken some already.
-    const seqs = (rs: StoredRecord[]) => rs.map((r) => r.seq);
+    // (each seq once: a caller's list may name a record twice)
+    const seqs = (rs: StoredRecord[]) => [...new Set(rs.map((r) => r.seq))];
     const [removeNow, stripNow] = await Promise.all([
       this.read(() => this._get(seqs(change.remove))),
       this.read(() => this._get(seqs(change.stripImages))),
