@@ -32,7 +32,7 @@ import { LiveView } from './observability/live-view.js';
 import { attachStatusNamespace } from './observability/status-namespace.js';
 import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
-import { createLocalSender } from './outbound/local-publisher.js';
+import { createLocalSender, runLocalDelivery } from './outbound/local-publisher.js';
 import { LogConsumer } from './outbound/log-consumer.js';
 import { gatewayStatusTopic } from './outbound/topics.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
@@ -178,7 +178,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   const tasks: ScheduledTask[] = [];
   const timers: NodeJS.Timeout[] = [];
-  let localRun: Promise<void> | undefined;
+  let localRun: ReturnType<typeof runLocalDelivery> | undefined;
 
   async function publishGatewayStatus(): Promise<void> {
     await backlog?.sample().catch(() => undefined);
@@ -201,7 +201,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       if (broker && localConsumer) {
         await broker.start();
         const send = createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
-        localRun = localConsumer.run(send).catch((err: unknown) => logger.error({ err }, 'local publisher stopped'));
+        localRun = runLocalDelivery(localConsumer, send, logger);
       }
       await uplink?.start();
       tasks.push(cron.schedule(config.camera.presenceSchedule, () => presence.sweep(), { noOverlap: true, name: 'presence' }));
@@ -238,8 +238,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       logger.debug('stopping uplink');
       await uplink?.stop();
       logger.debug('stopping local publisher');
-      localConsumer?.stop();
-      await localRun;
+      await localRun?.stop();
       logger.debug('stopping broker');
       if (broker) {
         await broker.publish(gatewayStatusTopic(config.gatewayId), JSON.stringify({ ...gatewayStatus(), state: 'offline' }), { retain: true }).catch(() => undefined);

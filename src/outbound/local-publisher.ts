@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { LocalBroker } from './local-broker.js';
-import type { Sender } from './log-consumer.js';
+import { Backoff } from './backoff.js';
+import type { LogConsumer, Sender } from './log-consumer.js';
 import { recordPayload } from './record-payloads.js';
 import { imageTopic, recordTopic } from './topics.js';
 
@@ -29,5 +30,44 @@ export function createLocalSender(deps: LocalPublisherDeps): Sender {
       if (data) await deps.broker.publish(imageTopic(record, image), data);
       else deps.logger.warn({ seq: record.seq, id: record.id, image: image.name, sha256: image.sha256 }, 'image file missing; not published');
     }
+  };
+}
+
+/**
+ * Runs the local consumer until stopped. A failed publish never ends local delivery for
+ * good: it is logged and counted, and delivery resumes from the cursor after a backoff.
+ */
+export function runLocalDelivery(consumer: LogConsumer, send: Sender, logger: Logger): { failures: () => number; stop: () => Promise<void> } {
+  let stopped = false;
+  let failures = 0;
+  let wake: (() => void) | undefined;
+  const backoff = new Backoff(250, 30_000);
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await consumer.run(send);
+        backoff.reset();
+      } catch (err) {
+        failures += 1;
+        const delay = backoff.next();
+        logger.warn({ err, retryInMs: delay, cursor: consumer.position() }, 'local publish failed; retrying from the cursor');
+        await new Promise<void>((ok) => {
+          const timer = setTimeout(ok, delay);
+          wake = () => {
+            clearTimeout(timer);
+            ok();
+          };
+        });
+      }
+    }
+  })();
+  return {
+    failures: () => failures,
+    async stop() {
+      stopped = true;
+      consumer.stop();
+      wake?.();
+      await loop;
+    },
   };
 }

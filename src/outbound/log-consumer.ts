@@ -79,7 +79,15 @@ export class LogConsumer {
           continue;
         }
         if (page.length === 0) {
-          page = await this.opts.log.readAfter(readPos, this.opts.pageSize ?? 500);
+          try {
+            page = await this.opts.log.readAfter(readPos, this.opts.pageSize ?? 500);
+          } catch (err) {
+            // The store is reopening after a fault: wait for it, never end delivery here
+            // (the heartbeat wakes the loop within a second).
+            this.opts.logger.warn({ err, consumer: this.opts.name }, 'reading the log failed; retrying');
+            await this.sleepUntilPoked(live);
+            continue;
+          }
           if (page.length === 0) {
             if (this.opts.log.lastSeq() <= readPos) await this.sleepUntilPoked(live);
             continue;
