@@ -15,7 +15,7 @@ import { GroupCommit } from './group-commit.js';
 import { liveImages, ownBytes, planRefs, refDeltas, type RefDelta } from './image-refs.js';
 import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
 import type {
-  AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, EvictionResult, LogStats, RecordLog, StoreHealth,
+  AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { failureCode, refusalOf, writeError } from './store-failure.js';
@@ -65,6 +65,8 @@ export abstract class BaseRecordLog implements RecordLog {
   protected abstract _getState(key: string): Promise<unknown>;
   protected abstract _putState(key: string, value: unknown): Promise<void>;
   protected abstract _compact(): Promise<void>;
+  /** Writes (synced) or, with undefined, deletes one parked entry. */
+  protected abstract _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void>;
 
   private readonly committer: GroupCommit<Pending, AppendResult>;
   private readonly stats_ = new CameraStats();
@@ -80,6 +82,8 @@ export abstract class BaseRecordLog implements RecordLog {
   private recoveryTimer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> | undefined;
   private attempt = 0;
+  /** consumer → seq → entry (a few rows; loaded at open). */
+  private parked_ = new Map<string, Map<number, ParkedRecord>>();
 
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
@@ -230,6 +234,37 @@ export abstract class BaseRecordLog implements RecordLog {
     return this.write(() => this._compact());
   }
 
+  async park(entry: ParkedRecord): Promise<void> {
+    await this.write(() => this._putParked(entry.consumer, entry.seq, entry));
+    const byConsumer = this.parked_.get(entry.consumer) ?? new Map<number, ParkedRecord>();
+    byConsumer.set(entry.seq, entry);
+    this.parked_.set(entry.consumer, byConsumer);
+  }
+
+  async unpark(consumer: string, seq: number): Promise<boolean> {
+    if (!this.parked_.get(consumer)?.has(seq)) return false;
+    await this.write(() => this._putParked(consumer, seq, undefined));
+    this.parked_.get(consumer)?.delete(seq);
+    return true;
+  }
+
+  async parked(consumer?: string): Promise<ParkedRecord[]> {
+    if (this.health_.state === 'closed' || this.health_.state === 'new') throw refusalOf(this.health_);
+    const lists = consumer === undefined ? [...this.parked_.values()] : [this.parked_.get(consumer) ?? new Map()];
+    return lists.flatMap((m) => [...m.values()]).sort((a, b) => a.seq - b.seq);
+  }
+
+  parkedCount(): number {
+    let n = 0;
+    for (const m of this.parked_.values()) n += m.size;
+    return n;
+  }
+
+  private isParked(seq: number): boolean {
+    for (const m of this.parked_.values()) if (m.has(seq)) return true;
+    return false;
+  }
+
   camera(cameraId: string): CameraSummary | undefined {
     return this.stats_.cameras.get(cameraId);
   }
@@ -250,6 +285,12 @@ export abstract class BaseRecordLog implements RecordLog {
     this.nextSeq = Math.max(logged, cursor) + 1;
     this.first = snap.firstSeq;
     this.stats_.load(snap.totals, snap.cameras);
+    this.parked_ = new Map();
+    for (const p of snap.parked) {
+      const m = this.parked_.get(p.consumer) ?? new Map<number, ParkedRecord>();
+      m.set(p.seq, p);
+      this.parked_.set(p.consumer, m);
+    }
     if (!snap.refsCounted) await this.countRefs();
   }
 
@@ -404,9 +445,11 @@ export abstract class BaseRecordLog implements RecordLog {
       this.read(() => this._get(seqs(change.remove))),
       this.read(() => this._get(seqs(change.stripImages))),
     ]);
-    const remove = removeNow.filter((r): r is StoredRecord => r !== undefined);
+    // A parked record was never delivered: no "delivered" eviction may take it.
+    const keep = (r: StoredRecord) => !(change.reason.startsWith('delivered') || change.reason === 'retention_delivered') || !this.isParked(r.seq);
+    const remove = removeNow.filter((r): r is StoredRecord => r !== undefined && keep(r));
     const removing = new Set(seqs(remove));
-    const strip = stripNow.filter((r): r is StoredRecord => r !== undefined && !removing.has(r.seq) && liveImages(r).length > 0);
+    const strip = stripNow.filter((r): r is StoredRecord => r !== undefined && keep(r) && !removing.has(r.seq) && liveImages(r).length > 0);
     if (remove.length === 0 && strip.length === 0) return { records: 0, freedImages: 0, freedBytes: 0 };
     const deltas = refDeltas([...remove, ...strip], -1);
     const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);

@@ -1,12 +1,12 @@
 // The log on LevelDB. Keyspaces (sublevels): rec (seq → record), id (id → seq), dedupe
 // (key → {seq,id,at}), ref (image sha256 → references), cursor (consumer → seq), meta
-// (totals, per-camera rows, high-water mark, job state). Every rule is in BaseRecordLog;
+// (totals, per-camera rows, high-water mark, job state), parked (consumer/seq → why). Every rule is in BaseRecordLog;
 // this file only maps a WritePlan onto one synced LevelDB batch.
 import { Level, type BatchOperation } from 'level';
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
 import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary } from './record-log.js';
+import type { CameraSummary, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 export interface LevelRecordLogOptions extends BaseLogOptions {
@@ -30,6 +30,7 @@ function openHandles(location: string) {
     refs: db.sublevel<string, number>('ref', { valueEncoding: 'json' }),
     cursors: db.sublevel<string, number>('cursor', { valueEncoding: 'json' }),
     meta: db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }),
+    parked: db.sublevel<string, ParkedRecord>('parked', { valueEncoding: 'json' }),
   };
 }
 
@@ -44,7 +45,7 @@ export class LevelRecordLog extends BaseRecordLog {
 
   protected async _open(): Promise<LogSnapshot> {
     if (this.h.db.status !== 'opening' && this.h.db.status !== 'open') this.h = openHandles(this.opts.location);
-    const { db, recs, cursors, meta } = this.h;
+    const { db, recs, cursors, meta, parked } = this.h;
     await db.open();
     const [[last], [first], cursorRows, metaRows] = await Promise.all([
       recs.keys({ reverse: true, limit: 1 }).all(),
@@ -53,6 +54,7 @@ export class LevelRecordLog extends BaseRecordLog {
       meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, REFS_COUNTED_KEY]),
     ]);
     const cameras = (await meta.values({ gte: CAMERA_KEY_PREFIX, lt: `${CAMERA_KEY_PREFIX}\uffff` }).all()) as CameraSummary[];
+    const parkedRows = await parked.values().all();
     return {
       firstSeq: first ? Number(first) : 0,
       lastSeq: last ? Number(last) : 0,
@@ -61,6 +63,7 @@ export class LevelRecordLog extends BaseRecordLog {
       cameras,
       cursors: cursorRows,
       refsCounted: metaRows[2] === true,
+      parked: parkedRows,
     };
   }
 
@@ -139,6 +142,12 @@ export class LevelRecordLog extends BaseRecordLog {
 
   protected _putState(key: string, value: unknown): Promise<void> {
     return this.h.meta.put(STATE_PREFIX + key, value);
+  }
+
+  protected _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void> {
+    const key = `${consumer}/${seqKey(seq)}`;
+    const { db, parked } = this.h;
+    return db.batch([entry ? { type: 'put', sublevel: parked, key, value: entry } : { type: 'del', sublevel: parked, key }], { sync: true });
   }
 
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */

@@ -1,7 +1,7 @@
 // What a storage backend of the log stores, and the one atomic write it must offer.
 // BaseRecordLog plans every change as a WritePlan; a backend only makes it durable.
 import type { Totals } from './camera-stats.js';
-import type { CameraSummary } from './record-log.js';
+import type { CameraSummary, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 export interface DedupeEntry {
@@ -24,6 +24,7 @@ export interface LogSnapshot {
   cursors: number[];
   /** False for a store written before image references were counted (needs one scan). */
   refsCounted: boolean;
+  parked: ParkedRecord[];
 }
 
 /**

@@ -4,7 +4,7 @@
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
 import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary } from './record-log.js';
+import type { CameraSummary, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /** What survives "reopen": share one of these between instances. */
@@ -20,12 +20,13 @@ export interface MemoryLogState {
   highWater: number;
   refsCounted: boolean;
   state: Map<string, unknown>;
+  parked: Map<string, ParkedRecord>;
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
   return {
     records: [], byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
-    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(),
+    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(), parked: new Map(),
   };
 }
 
@@ -46,6 +47,7 @@ export class MemoryRecordLog extends BaseRecordLog {
       cameras: copy([...this.s.cameras.values()]),
       cursors: [...this.s.cursors.values()],
       refsCounted: this.s.refsCounted,
+      parked: copy([...this.s.parked.values()]),
     };
   }
 
@@ -145,4 +147,9 @@ export class MemoryRecordLog extends BaseRecordLog {
   }
 
   protected async _compact(): Promise<void> {}
+
+  protected async _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void> {
+    if (entry) this.s.parked.set(`${consumer}/${seq}`, copy(entry));
+    else this.s.parked.delete(`${consumer}/${seq}`);
+  }
 }

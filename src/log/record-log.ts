@@ -81,6 +81,18 @@ export interface StoreHealth {
   recoveries: number;
 }
 
+/** A record a consumer could not deliver as it is (too large, refused by the broker). */
+export interface ParkedRecord {
+  consumer: string;
+  seq: number;
+  id: string;
+  /** too_large | refused | connection_dropped */
+  reason: string;
+  detail: string;
+  /** ISO time it was parked. */
+  at: string;
+}
+
 export type AppendListener = (lastSeq: number) => void;
 
 export interface RecordLog {
@@ -108,6 +120,15 @@ export interface RecordLog {
   evict(change: EvictionChange): Promise<EvictionResult>;
   /** How many stored records reference each image (by SHA-256). */
   imageRefs(sha256s: string[]): Promise<number[]>;
+  /**
+   * Sets a record aside for a consumer (durably, synced) so delivery can go on past it;
+   * parked records are never evicted as delivered. unpark() after a successful replay.
+   */
+  park(entry: ParkedRecord): Promise<void>;
+  unpark(consumer: string, seq: number): Promise<boolean>;
+  parked(consumer?: string): Promise<ParkedRecord[]>;
+  /** How many records are parked (any consumer), from memory. */
+  parkedCount(): number;
   /** Deletes the files among these that no record references (crash leftovers); how many. */
   removeUnreferencedImages(sha256s: string[]): Promise<number>;
   /** Forgets dedupe entries recorded before `before` (epoch ms); returns how many. */

@@ -286,5 +286,27 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       await again.close();
       cleanup();
     });
+
+    test('parked records survive reopen and are never evicted as delivered', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      for (let i = 0; i < 4; i++) await log.append(sampleRecord({ images: [imageRef(40 + i)] }));
+      const entry = { consumer: 'uplink', seq: 2, id: (await log.get(2))!.id, reason: 'too_large', detail: '200000 bytes > 131072', at: new Date().toISOString() };
+      await log.park(entry);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      assert.deepEqual(await again.parked('uplink'), [entry]);
+      assert.deepEqual(await again.parked('local'), []);
+      const all = await again.readAfter(0, 10);
+      await again.evict({ reason: 'delivered_images', remove: [], stripImages: all });
+      await again.evict({ reason: 'delivered_records', remove: all, stripImages: [] });
+      assert.deepEqual((await again.readAfter(0, 10)).map((r) => [r.seq, r.images[0]?.evicted]), [[2, undefined]], 'only the parked record is left, whole');
+      assert.equal(await again.unpark('uplink', 2), true);
+      assert.equal(await again.unpark('uplink', 2), false);
+      assert.deepEqual(await again.parked(), []);
+      await again.close();
+      cleanup();
+    });
   });
 }
