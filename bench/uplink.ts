@@ -14,7 +14,7 @@ import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { freePort } from '../test/helpers/free-port.js';
 import { printTable, startBenchGateway } from './bench-kit.js';
-import { OutageProxy } from './outage-proxy.js';
+import { LinkRelay } from '../test/helpers/link-relay.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100_000);
 const PAYLOAD = 'x'.repeat(700);
@@ -88,8 +88,9 @@ interface DrainResult {
 async function gatewayRun(dir: string): Promise<DrainResult & { ingestRate: number }> {
   const upPort = await freePort();
   const up = await startMosquitto(dir, 'cloud-gw', upPort, UPSTREAM);
-  const proxy = new OutageProxy(upPort);
+  const proxy = new LinkRelay(upPort);
   await proxy.listen();
+  proxy.cut(); // the upstream link starts down: the backlog builds up
   const gw = await startBenchGateway('durable', join(dir, 'gw'), {
     uplink: { url: `mqtt://127.0.0.1:${proxy.port}`, window: Number(process.env.BENCH_WINDOW ?? 200), images: false },
     mqtt: { enabled: false },
@@ -135,8 +136,9 @@ function summarise(r: { unique: number; received: number; first: number; last: n
 async function bridgeRun(dir: string, name: string, bridgeExtra: string[]): Promise<DrainResult> {
   const upPort = await freePort();
   const up = await startMosquitto(dir, `cloud-${name}`, upPort, UPSTREAM);
-  const proxy = new OutageProxy(upPort);
+  const proxy = new LinkRelay(upPort);
   await proxy.listen();
+  proxy.cut(); // the upstream link starts down: the backlog builds up
   const edgePort = await freePort();
   const edge = await startMosquitto(dir, `edge-${name}`, edgePort, [
     'persistence true', `persistence_location ${dir}/`, `persistence_file edge-${name}.db`,

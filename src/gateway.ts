@@ -97,7 +97,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const localConsumer = broker ? new LogConsumer({ log, name: 'local', window: 256, logger }) : undefined;
   const gatewayStatus = (): Record<string, unknown> => ({
     state: 'online', gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time: new Date().toISOString(),
-    uplink: uplink ? { state: uplink.state, connected_since: uplink.connectedSince, last_error: uplink.lastError } : { state: 'disabled' },
+    uplink: uplink
+      ? {
+          state: uplink.state, connected_since: uplink.connectedSince, offline_since: uplink.offlineSince,
+          last_error: uplink.lastError, last_error_at: uplink.lastErrorAt, parked: log.parkedCount(),
+        }
+      : { state: 'disabled' },
     backlog: backlog?.snapshot() ?? null,
     cameras: log.stats().cameras.length,
   });
@@ -109,8 +114,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         ackTimeoutMs: config.uplink.ackTimeout,
       }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus })
     : undefined;
-  const backlog = uplink ? new BacklogMonitor(log, uplink.meta) : undefined;
-  const consumers = [localConsumer, uplink?.meta, uplink?.images].filter((c): c is LogConsumer => c !== undefined);
+  const backlog = uplink ? new BacklogMonitor(log, uplink.meta, () => uplink.state === 'online') : undefined;
+  const consumers = [localConsumer, ...(uplink?.consumers() ?? [])].filter((c): c is LogConsumer => c !== undefined);
   // Delivered = handed on by every consumer; with no consumer at all, stored is final.
   const deliveredSeq = () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq());
   store.setDeliveredSeq(deliveredSeq);
@@ -147,7 +152,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
       createCameraRoutes({ ingest, cameraAllowed, rateLimit }),
       createRecordRoutes({ log, blobs }),
-      createAdminRoutes({ log, token: config.admin.token }),
+      createAdminRoutes({ log, token: config.admin.token, replay: uplink ? (seq) => uplink.replay(seq) : undefined }),
     ],
   });
   const server: HttpServer = createServer(app);
@@ -179,6 +184,20 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const tasks: ScheduledTask[] = [];
   const timers: NodeJS.Timeout[] = [];
   let localRun: ReturnType<typeof runLocalDelivery> | undefined;
+
+  // One status publish at a time; stop() waits for the one under way.
+  const statusPublisher = {
+    current: undefined as Promise<void> | undefined,
+    run(): Promise<void> {
+      this.current ??= publishGatewayStatus().finally(() => {
+        this.current = undefined;
+      });
+      return this.current;
+    },
+    idle(): Promise<void> {
+      return this.current ?? Promise.resolve();
+    },
+  };
 
   async function publishGatewayStatus(): Promise<void> {
     await backlog?.sample().catch(() => undefined);
@@ -213,7 +232,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         await log.compact();
         logger.info({ prunedDedupe: pruned, orphanBlobs: orphans }, 'store maintenance done');
       }, { noOverlap: true, name: 'compaction' }));
-      timers.push(setInterval(() => void publishGatewayStatus(), config.uplink.statusInterval));
+      timers.push(setInterval(() => void statusPublisher.run(), config.uplink.statusInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
       await listenOn(server, config.http.port, config.http.host);
       if (tlsServer) {
@@ -221,7 +240,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
       }
       running = true;
-      void publishGatewayStatus();
+      void statusPublisher.run();
       const addr = server.address() as AddressInfo;
       logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }, 'gateway listening');
     },
@@ -235,6 +254,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       tlsServer?.closeIdleConnections();
       for (const t of tasks) await t.stop();
       for (const t of timers) clearInterval(t);
+      await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
       logger.debug('stopping uplink');
       await uplink?.stop();
       logger.debug('stopping local publisher');

@@ -6,6 +6,7 @@ import { startCommand } from './start-command.js';
 import { exportCommand, type ExportFlags } from './export-command.js';
 import { simulateCommand, type SimulateFlags } from './simulate-command.js';
 import { statusCommand } from './status-command.js';
+import type { ParkedFlags } from './parked-command.js';
 
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('lpr-gateway')
@@ -53,6 +54,18 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'read a stopped gateway\'s data directory directly')
     .action(async (flags: ExportFlags) => {
       process.exitCode = await (await import('./export-command.js')).exportCommand(flags);
+    });
+  const parked = program.command('parked').description('records the uplink set aside (too large, refused by the broker)');
+  const parkedOpts = (c: Command) => c
+    .option('--url <url>', 'running gateway', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
+    .option('--token <token>', 'admin token (default: LPRGW_ADMIN_TOKEN)');
+  parkedOpts(parked.command('list').description('list parked records').option('--json', 'print JSON'))
+    .action(async (flags: ParkedFlags) => {
+      process.exitCode = await (await import('./parked-command.js')).parkedList(flags);
+    });
+  parkedOpts(parked.command('replay [seq...]').description('send parked records again; unparked once delivered').option('--all', 'every parked record'))
+    .action(async (seqs: string[], flags: ParkedFlags & { all?: boolean }) => {
+      process.exitCode = await (await import('./parked-command.js')).parkedReplay(flags, seqs, flags.all === true);
     });
   program
     .command('hash-password')

@@ -20,13 +20,14 @@ export class BacklogMonitor {
   private rate = 0;
   private lastSample: { at: number; delivered: number } | undefined;
 
-  constructor(private readonly log: RecordLog, private readonly consumer: LogConsumer) {}
+  constructor(private readonly log: RecordLog, private readonly consumer: LogConsumer, private readonly online: () => boolean = () => true) {}
 
   async sample(now = Date.now()): Promise<void> {
     const [first] = await this.log.readAfter(this.consumer.position(), 1);
     this.oldest = first?.received_at ?? null;
     const delivered = this.consumer.delivered;
-    if (this.lastSample && now > this.lastSample.at) {
+    if (!this.online()) this.rate = 0; // an outage starts the rate afresh
+    else if (this.lastSample && now > this.lastSample.at) {
       const instant = ((delivered - this.lastSample.delivered) * 1000) / (now - this.lastSample.at);
       this.rate = this.rate === 0 ? instant : 0.5 * this.rate + 0.5 * instant;
     }
@@ -43,8 +44,9 @@ export class BacklogMonitor {
       bytes: Math.round(records * avg),
       oldest_received_at: records > 0 ? this.oldest : null,
       oldest_age_s: age === null ? null : Math.round(age),
-      drain_rate_per_s: Math.round(this.rate),
-      eta_s: records === 0 ? 0 : this.rate > 0 ? Math.round(records / this.rate) : null,
+      // While offline nothing drains: no rate, and no ETA anyone could trust.
+      drain_rate_per_s: this.online() ? Math.round(this.rate) : 0,
+      eta_s: records === 0 ? 0 : this.online() && this.rate > 0 ? Math.round(records / this.rate) : null,
       cursor: this.consumer.position(),
       last_seq: s.lastSeq,
     };

@@ -35,7 +35,17 @@ export class LogConsumer {
   /** Records confirmed since start (for rates). */
   delivered = 0;
 
-  constructor(private readonly opts: LogConsumerOptions) {}
+  private window: number;
+
+  constructor(private readonly opts: LogConsumerOptions) {
+    this.window = opts.window;
+  }
+
+  /** Changes the in-flight window (e.g. to an MQTT 5 broker's Receive Maximum). */
+  setWindow(n: number): void {
+    this.window = Math.max(1, n);
+    this.poke();
+  }
 
   get name(): string {
     return this.opts.name;
@@ -74,7 +84,7 @@ export class LogConsumer {
     const heartbeat = setInterval(() => this.poke(), 1000);
     try {
       while (live() && failure === undefined) {
-        if (inflight.length + this.unsaved.length >= this.opts.window) {
+        if (inflight.length + this.unsaved.length >= this.window) {
           await this.sleepUntilPoked(live);
           continue;
         }
@@ -108,7 +118,7 @@ export class LogConsumer {
             }
             // Save in steps of a quarter window (a LevelDB put per message would cost more
             // than the publish), and soon anyway when traffic is a trickle.
-            if (this.unsaved.length >= Math.max(1, this.opts.window >> 2)) this.persistCursor();
+            if (this.unsaved.length >= Math.max(1, this.window >> 2)) this.persistCursor();
             else this.persistSoon();
             this.poke();
           },

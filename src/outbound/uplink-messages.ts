@@ -21,6 +21,11 @@ export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: stri
   return { topic: prefix + topic, payload: JSON.stringify(recordPayload(r, gatewayId)), retain: r.kind === 'status', recordId: r.id };
 }
 
+/** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */
+export function messageBytes(topic: string, payload: Buffer | string): number {
+  return Buffer.byteLength(topic) + (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length) + 16;
+}
+
 /** Room left for the payload under a size limit: topic, headers and properties. */
 const OVERHEAD = 512;
 

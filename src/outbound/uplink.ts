@@ -3,7 +3,9 @@
 // behind with images, only while the JSON lane is caught up (live-first: metadata never
 // waits behind megabytes of JPEG). Cursors move only after PUBACK; mqtt.js's in-memory
 // offline queue is never relied on: each connection is a fresh client, and a lost
-// connection restarts both lanes from their durable cursors.
+// connection restarts both lanes from their durable cursors. A record that cannot be
+// delivered as it is gets parked (PoisonGuard) instead of blocking its lane; on a slow
+// link the PUBACK deadline grows with the bytes ahead, and images go within a byte window.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -11,10 +13,12 @@ import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import { Backoff } from './backoff.js';
+import { ByteWindow } from './byte-window.js';
 import { LogConsumer } from './log-consumer.js';
+import { PoisonGuard } from './poison-guard.js';
 import { RateLimiter } from './rate-limiter.js';
 import { gatewayStatusTopic } from './topics.js';
-import { imageMessages, metadataMessage, type OutMessage, type OversizeMode } from './uplink-messages.js';
+import { imageMessages, messageBytes, metadataMessage, type OutMessage, type OversizeMode } from './uplink-messages.js';
 
 export interface UplinkOptions {
   url: string;
@@ -61,23 +65,47 @@ export function safeUrl(url: string): string {
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
+/** Slowest link the PUBACK deadline allows for (bytes/s): 1.5 MB then gets ~6 min. */
+const MIN_LINK_RATE = 4096;
+/** Image bytes in flight at most (one image of any size may always go alone). */
+const IMAGE_WINDOW_BYTES = 256 * 1024;
+
 export class Uplink {
   readonly meta: LogConsumer;
   readonly images: LogConsumer;
   state: UplinkState = 'offline';
   connectedSince: string | null = null;
+  offlineSince: string | null = new Date().toISOString();
   lastError: string | null = null;
+  lastErrorAt: string | null = null;
   private client: MqttClient | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
   private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
-  private readonly backoff = new Backoff(1000, 60_000);
+  /** After a network failure: retry soon, so the first message goes out ≤ 5 s after the broker returns. */
+  private readonly quickBackoff = new Backoff(500, 3000);
+  /** After the broker refused us, or a connection that delivered nothing: back off far. */
+  private readonly slowBackoff = new Backoff(1000, 60_000);
   private readonly limiter: RateLimiter;
+  private readonly metaGuard: PoisonGuard;
+  private readonly imageGuard: PoisonGuard;
+  private readonly imageWindow = new ByteWindow(IMAGE_WINDOW_BYTES);
+  /** Bytes published and not yet acknowledged, on the current connection. */
+  private bytesInFlight = 0;
+  /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
+  private brokerMaxPacket = 0;
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
+    this.metaGuard = new PoisonGuard(deps.log, this.meta.name, deps.logger);
+    this.imageGuard = new PoisonGuard(deps.log, this.images.name, deps.logger);
+  }
+
+  /** The consumers whose position counts as "delivered" (the image lane only when images go). */
+  consumers(): LogConsumer[] {
+    return this.opts.images ? [this.meta, this.images] : [this.meta];
   }
 
   async start(): Promise<void> {
@@ -88,25 +116,48 @@ export class Uplink {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    const client = this.client;
+    // First the goodbye, while the connection is still up (stopping the lanes ends it).
+    if (client?.connected) {
+      // A clean goodbye: retained status says offline because of a shutdown (the will,
+      // "connection lost", covers unclean ends), so the cloud can tell a stop from a crash.
+      await Promise.race([
+        client.publishAsync(this.topic(gatewayStatusTopic(this.deps.gatewayId)), JSON.stringify({ ...this.deps.gatewayStatus(), state: 'offline', reason: 'shutdown' }), { qos: 1, retain: true }),
+        new Promise((ok) => setTimeout(ok, 2000)),
+      ]).catch(() => undefined);
+    }
     this.meta.stop();
     this.images.stop();
     if (this.sleeper) {
       clearTimeout(this.sleeper.timer);
       this.sleeper.resolve();
     }
-    const client = this.client;
-    if (client?.connected) {
-      // A clean goodbye: retained status says offline (the will covers unclean ends).
-      await Promise.race([
-        client.publishAsync(this.topic(gatewayStatusTopic(this.deps.gatewayId)), JSON.stringify({ ...this.deps.gatewayStatus(), state: 'offline' }), { qos: 1, retain: true }),
-        new Promise((ok) => setTimeout(ok, 2000)),
-      ]).catch(() => undefined);
-    }
+    // A DISCONNECT, so the broker does not publish the will ("connection lost").
+    if (client?.connected) await Promise.race([client.endAsync(false), new Promise((ok) => setTimeout(ok, 2000))]).catch(() => undefined);
     client?.end(true);
     await this.loop;
     await this.meta.flushCursor();
     await this.images.flushCursor();
     this.state = 'stopped';
+  }
+
+  /** Sends a parked record again (after the operator fixed its cause); unparks it once delivered. */
+  async replay(seq: number): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('the uplink is not connected');
+    const record = await this.deps.log.get(seq);
+    if (!record) throw new Error(`record ${seq} is no longer stored`);
+    const parked = await this.deps.log.parked();
+    for (const p of parked.filter((x) => x.seq === seq)) {
+      if (p.consumer === this.meta.name) {
+        const m = metadataMessage(record, this.deps.gatewayId, this.opts.topicPrefix);
+        if (m) await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+      } else {
+        await this.sendImages(record, client, (m) => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId }), false);
+      }
+      await this.deps.log.unpark(p.consumer, seq);
+      this.deps.logger.info({ seq, consumer: p.consumer }, 'parked record replayed');
+    }
   }
 
   /** Publishes the retained gateway status now (if connected). */
@@ -119,8 +170,15 @@ export class Uplink {
       });
   }
 
-  /** QoS 1 publish that fails when its PUBACK does not come within ackTimeout. */
+  /**
+   * QoS 1 publish that fails when its PUBACK does not come in time: ackTimeout plus the
+   * time the bytes ahead of it (and its own) need on the slowest link we allow for, so a
+   * slow link is not mistaken for a wedged connection.
+   */
   private async publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
+    const bytes = messageBytes(topic, payload);
+    const deadline = this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE;
+    this.bytesInFlight += bytes;
     const acked = client.publishAsync(topic, payload, {
       qos: 1, retain: opts.retain,
       ...(this.opts.protocolVersion === 5 && opts.recordId
@@ -130,13 +188,20 @@ export class Uplink {
     // mqtt.js never times out a QoS 1 publish; a lost PUBACK would hold the window forever.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new Error(`no PUBACK for ${topic} in ${this.opts.ackTimeoutMs} ms`)), this.opts.ackTimeoutMs);
+      timer = setTimeout(() => fail(new Error(`no PUBACK for ${topic} in ${Math.round(deadline)} ms`)), deadline);
     });
     try {
       await Promise.race([acked, timeout]);
     } finally {
       clearTimeout(timer);
+      this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
     }
+  }
+
+  /** The broker's message size limit in force: the smaller of config and CONNACK. */
+  private maxBytes(): number {
+    const limits = [this.opts.maxMessageBytes, this.brokerMaxPacket].filter((n) => n > 0);
+    return limits.length ? Math.min(...limits) : 0;
   }
 
   private topic(t: string): string {
@@ -162,54 +227,107 @@ export class Uplink {
       this.state = 'connecting';
       const client = mqtt.connect(this.opts.url, this.clientOptions());
       this.client = client;
+      let refused = false;
       client.on('error', (err) => {
         this.lastError = err.message;
+        this.lastErrorAt = new Date().toISOString();
+        // A CONNACK refusal carries a numeric code; a network error a string one.
+        if (typeof (err as { code?: unknown }).code === 'number') refused = true;
       });
-      const connected = await new Promise<boolean>((ok) => {
-        client.once('connect', () => ok(true));
-        client.once('close', () => ok(false));
+      const connack = await new Promise<{ properties?: { maximumPacketSize?: number; receiveMaximum?: number } } | undefined>((ok) => {
+        client.once('connect', (packet) => ok(packet));
+        client.once('close', () => ok(undefined));
       });
-      if (!connected || this.stopped) {
+      if (!connack || this.stopped) {
         client.end(true);
         if (!this.stopped) {
-          this.state = 'offline';
-          const delay = this.backoff.next();
+          this.goOffline();
+          const delay = (refused ? this.slowBackoff : this.quickBackoff).next();
           logger.warn({ url: safeUrl(this.opts.url), err: this.lastError, retryInMs: delay }, 'uplink connect failed');
           await this.sleep(delay);
         }
         continue;
       }
-      this.backoff.reset();
+      this.applyConnack(connack.properties);
       this.state = 'online';
       this.connectedSince = new Date().toISOString();
-      logger.info({ url: safeUrl(this.opts.url), cursor: this.meta.position(), backlog: this.meta.lag() }, 'uplink connected');
+      const outage = this.offlineSince ? Date.now() - Date.parse(this.offlineSince) : 0;
+      this.offlineSince = null;
+      const backlog = this.meta.lag();
+      logger.info({ url: safeUrl(this.opts.url), cursor: this.meta.position(), backlog_records: backlog, offline_ms: outage }, 'uplink connected');
       void this.publishStatus();
-      await this.session(client);
-      client.end(true);
+      const before = { meta: this.meta.position(), images: this.images.position() };
+      await this.session(client, backlog);
+      if (!this.stopped) client.end(true); // stop() says goodbye itself
       this.connectedSince = null;
+      const progress = { meta: this.meta.position() > before.meta, images: this.images.position() > before.images };
+      this.metaGuard.connectionEnded(this.meta.position() + 1, progress.meta);
+      if (this.opts.images) this.imageGuard.connectionEnded(this.images.position() + 1, progress.images);
       if (!this.stopped) {
-        this.state = 'offline';
-        const delay = this.backoff.next();
-        logger.warn({ err: this.lastError, retryInMs: delay, backlog: this.meta.lag() }, 'uplink connection lost');
+        this.goOffline();
+        // Delivered something, or had nothing to deliver: the broker is fine, come back soon.
+        // Otherwise (connected, sent, nothing confirmed) back off far: no reconnect storm.
+        const stuck = !progress.meta && !progress.images && (this.meta.lag() > 0 || (this.opts.images && this.images.lag() > 0));
+        if (!stuck) {
+          this.quickBackoff.reset();
+          this.slowBackoff.reset();
+        }
+        const delay = (stuck ? this.slowBackoff : this.quickBackoff).next();
+        logger.warn({ err: this.lastError, retryInMs: delay, backlog_records: this.meta.lag() }, 'uplink connection lost');
         await this.sleep(delay);
       }
     }
   }
 
+  private goOffline(): void {
+    this.state = 'offline';
+    this.offlineSince ??= new Date().toISOString();
+  }
+
+  /** MQTT 5: honour the broker's Maximum Packet Size and Receive Maximum. */
+  private applyConnack(props: { maximumPacketSize?: number; receiveMaximum?: number } | undefined): void {
+    this.brokerMaxPacket = props?.maximumPacketSize ?? 0;
+    const receiveMax = props?.receiveMaximum ?? 65_535;
+    const imageWindow = this.opts.images ? Math.max(1, Math.min(this.opts.window, 8, Math.floor(receiveMax / 4))) : 0;
+    this.images.setWindow(Math.max(1, imageWindow));
+    // The status publish may be in flight too: keep one slot for it.
+    this.meta.setWindow(Math.max(1, Math.min(this.opts.window, receiveMax - imageWindow - 1)));
+  }
+
   /** Runs both lanes until the connection closes or the uplink stops. */
-  private async session(client: MqttClient): Promise<void> {
+  private async session(client: MqttClient, backlogAtConnect: number): Promise<void> {
     const closed = new Promise<void>((ok) => client.once('close', () => ok()));
+    this.bytesInFlight = 0;
+    this.metaGuard.newConnection();
+    this.imageGuard.newConnection();
     const publish = async (m: OutMessage) => {
       await this.limiter.take();
       await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
     };
+    const started = Date.now();
+    let draining = backlogAtConnect > 0;
     const metaRun = this.meta.run(async (r) => {
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
-      if (m) await publish(m);
+      if (!m) return;
+      if (await this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes())) return;
+      try {
+        await publish(m);
+      } catch (err) {
+        if (!(await this.metaGuard.refused(r, err))) throw err;
+      }
+      if (draining && this.meta.lag() === 0) {
+        draining = false;
+        this.deps.logger.info({ records: backlogAtConnect, took_ms: Date.now() - started }, 'uplink backlog drained');
+      }
     });
-    const imageRun = this.opts.images ? this.images.run((r) => this.sendImages(r, client, publish)) : Promise.resolve();
+    const imageRun = this.opts.images ? this.images.run((r) => this.sendImages(r, client, publish, true)) : Promise.resolve();
     const lanes = Promise.allSettled([metaRun, imageRun]).then((results) => {
-      for (const r of results) if (r.status === 'rejected') this.lastError = String((r.reason as Error)?.message ?? r.reason);
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          this.lastError = String((r.reason as Error)?.message ?? r.reason);
+          this.lastErrorAt = new Date().toISOString();
+        }
+      }
     });
     // A lane that failed (e.g. a PUBACK timeout) ends the session: reconnect and resend.
     void Promise.race([metaRun, imageRun]).catch(() => client.end(true));
@@ -219,10 +337,10 @@ export class Uplink {
     await lanes;
   }
 
-  private async sendImages(r: StoredRecord, client: MqttClient, publish: (m: OutMessage) => Promise<void>): Promise<void> {
+  private async sendImages(r: StoredRecord, client: MqttClient, publish: (m: OutMessage) => Promise<void>, live: boolean): Promise<void> {
     if (r.images.length === 0) return;
     // Images follow their record's JSON and wait while the JSON lane has a backlog.
-    while (this.meta.position() < r.seq || this.meta.lag() > this.opts.liveLagThreshold) {
+    while (live && (this.meta.position() < r.seq || this.meta.lag() > this.opts.liveLagThreshold)) {
       if (this.stopped || !client.connected) throw new Error('uplink connection closed');
       await new Promise((ok) => setTimeout(ok, 100));
     }
@@ -234,8 +352,18 @@ export class Uplink {
         this.deps.logger.warn({ seq: r.seq, id: r.id, image: image.name, sha256: image.sha256 }, 'image file missing; not sent upstream');
         continue;
       }
-      for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.opts.maxMessageBytes, this.opts.oversizeImages)) {
-        await publish(m);
+      for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.maxBytes(), this.opts.oversizeImages)) {
+        if (live && (await this.imageGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes()))) return;
+        const bytes = messageBytes(m.topic, m.payload);
+        await this.imageWindow.acquire(bytes);
+        try {
+          await publish(m);
+        } catch (err) {
+          if (live && (await this.imageGuard.refused(r, err))) return;
+          throw err;
+        } finally {
+          this.imageWindow.release(bytes);
+        }
       }
     }
   }

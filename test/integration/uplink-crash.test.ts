@@ -18,13 +18,17 @@ test('kill -9 mid-drain: every record arrives, re-sent ≤ window', async (t) =>
   const tmp = makeTempDir();
   const cloud = new Mosquitto();
   await cloud.start();
-  await cloud.stop(); // a known port, broker down: the backlog builds up
   const configFile = join(tmp.dir, 'gateway.yaml');
   // One test client sends thousands of records at once: no per-client rate limit here.
   writeFileSync(configFile, `http:\n  rateLimit: 0\nuplink:\n  url: ${cloud.url}\n  window: ${WINDOW}\n  connectTimeout: 2s\n  ackTimeout: 5s\n`);
   const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: configFile, LPRGW_GATEWAY_ID: 'crashgw' };
-  let gw = await spawnGateway(env);
   const upstream = new MqttCollector(cloud.url, ['lpr/+/+/detection'], 'cloud-crash');
+  // The cloud consumer's persistent session exists before anything is published (Mosquitto
+  // saves it at stop), so nothing the gateway delivers can be published before it subscribes.
+  await upstream.connect();
+  await upstream.close();
+  await cloud.stop(); // a known port, broker down: the backlog builds up
+  let gw = await spawnGateway(env);
   try {
     const ids: string[] = [];
     for (let batch = 0; batch < RECORDS / 50; batch++) {

@@ -1,4 +1,4 @@
-// Admin endpoints (export now; replay and delete later): only with the admin token
+// Admin endpoints: export, parked records (list, replay). Only with the admin token
 // (config admin.token / LPRGW_ADMIN_TOKEN). With no token configured they do not exist.
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
@@ -10,6 +10,8 @@ import { sendError } from './send-error.js';
 export interface AdminRouteDeps {
   log: RecordLog;
   token: string;
+  /** Sends a parked record again (the uplink); absent when there is no uplink. */
+  replay?: ((seq: number) => Promise<void>) | undefined;
 }
 
 function presented(req: Request): string {
@@ -45,6 +47,21 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
       if (!res.write(`${JSON.stringify(r)}\n`)) await new Promise((ok) => res.once('drain', ok));
     }
     res.end();
+  });
+  router.get('/api/admin/parked', async (_req, res) => {
+    res.json({ success: true, data: await deps.log.parked() });
+  });
+  router.post('/api/admin/parked/:seq/replay', async (req, res) => {
+    const seq = Number(req.params.seq);
+    if (!Number.isSafeInteger(seq) || seq <= 0) return sendError(res, new GatewayError('VALIDATION_FAILED', 'seq must be a positive whole number'));
+    if (!(await deps.log.parked()).some((p) => p.seq === seq)) return sendError(res, new GatewayError('NOT_FOUND', `record ${seq} is not parked`));
+    if (!deps.replay) return sendError(res, new GatewayError('UPLINK_UNAVAILABLE', 'no uplink to replay to'));
+    try {
+      await deps.replay(seq);
+      res.json({ success: true, message: `record ${seq} delivered and unparked` });
+    } catch (err) {
+      sendError(res, new GatewayError('UPLINK_UNAVAILABLE', `replay failed: ${(err as Error).message}`, { retryAfter: 30 }));
+    }
   });
   return router;
 }
