@@ -8,6 +8,8 @@ export interface Received {
   payload: Buffer;
   retain: boolean;
   json?: any;
+  /** Epoch ms it arrived. */
+  at: number;
 }
 
 export class MqttCollector {
@@ -28,7 +30,7 @@ export class MqttCollector {
           // binary
         }
       }
-      this.messages.push({ topic, payload, retain: packet.retain, json });
+      this.messages.push({ topic, payload, retain: packet.retain, json, at: Date.now() });
     });
     await new Promise<void>((ok, fail) => {
       client.once('connect', () => ok());
