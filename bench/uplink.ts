@@ -3,7 +3,9 @@
 // time the drain to an upstream subscriber. The reference is a Mosquitto bridge (edge
 // Mosquitto, persistence on, max_queued_messages 0) moving the same N messages after the
 // same outage; the bridge with default settings is run too, to show what it loses.
-// Also camera → local subscriber latency p50/p99 at 500 detections/s.
+// Also camera → local subscriber latency p50/p99 at 500 detections/s, and the weak link:
+// a backlog of 1.5 MB images drained over a 1 Mbit/s relay while live detections flow —
+// goodput (payload bytes delivered / link capacity) and live p99 upstream latency.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/free-port.js';
 import { printTable, startBenchGateway } from './bench-kit.js';
 import { LinkRelay } from '../test/helpers/link-relay.js';
@@ -203,9 +206,72 @@ async function latencyRun(dir: string): Promise<{ p50: number; p99: number; coun
   }
 }
 
+async function weakLinkRun(dir: string, chunked: boolean): Promise<{ goodput: number; p50: number; p99: number; live: number; seconds: number }> {
+  const RATE = 125_000; // 1 Mbit/s
+  const IMAGES = Number(process.env.BENCH_WEAK_IMAGES ?? 4);
+  const upPort = await freePort();
+  const up = await startMosquitto(dir, 'cloud-weak', upPort, UPSTREAM);
+  const link = new LinkRelay(upPort, RATE);
+  await link.listen();
+  link.cut(); // the backlog of images builds up first
+  const chunks = chunked ? { maxMessageBytes: '128KiB', oversizeImages: 'chunks' } : {};
+  const gw = await startBenchGateway('durable', join(dir, chunked ? 'weak-chunked' : 'weak'), { uplink: { url: `mqtt://127.0.0.1:${link.port}`, ...chunks }, mqtt: { enabled: false } });
+  const sub = mqtt.connect(`mqtt://127.0.0.1:${upPort}`, { clientId: 'bench-weak', clean: true });
+  try {
+    await new Promise((ok) => sub.once('connect', ok));
+    await sub.subscribeAsync('lpr/#', { qos: 1 });
+    let payloadBytes = 0;
+    const imagesIn = new Set<string>();
+    let lastImageAt = 0;
+    const arrived = new Map<number, number>();
+    sub.on('message', (topic, p) => {
+      payloadBytes += p.length;
+      if (topic.includes('/image/')) {
+        // Whole images, or the last chunk of one (…/chunk/i/n with i = n - 1).
+        const m = /^(.*)\/chunk\/(\d+)\/(\d+)$/.exec(topic);
+        if (!m || Number(m[2]) === Number(m[3]) - 1) imagesIn.add(m ? m[1]! : topic);
+        lastImageAt = performance.now();
+      } else if (topic.endsWith('/detection')) {
+        const n = (JSON.parse(p.toString()) as { n?: number }).n;
+        if (n !== undefined && n >= 0) arrived.set(n, performance.now());
+      }
+    });
+    const post = (body: object) => fetch(`${gw.url}/api/detection`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (let i = 0; i < IMAGES; i++) {
+      const img = randomBytes(1_500_000);
+      img[0] = 0xff; img[1] = 0xd8; img[2] = 0xff;
+      await post({ type: 'detection_result', camera_id: 'frames', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, n: -1 - i, annotated_image: img.toString('base64') });
+    }
+    link.restore();
+    const start = performance.now();
+    const sentAt = new Map<number, number>();
+    for (let n = 0; imagesIn.size < IMAGES && n < 2000; n++) {
+      sentAt.set(n, performance.now());
+      await post({ type: 'detection_result', camera_id: 'live', timestamp: new Date(1.8e12 + n).toISOString(), vehicles_count: 1, plates_count: 1, n });
+      await sleep(500);
+    }
+    for (let i = 0; i < 100 && arrived.size < sentAt.size; i++) await sleep(100);
+    const seconds = (lastImageAt - start) / 1000;
+    const lat = [...sentAt].map(([n, t]) => (arrived.get(n) ?? Number.POSITIVE_INFINITY) - t).sort((a, b) => a - b);
+    return {
+      goodput: payloadBytes / (RATE * seconds), seconds, live: lat.length,
+      p50: lat[Math.floor(lat.length * 0.5)] ?? NaN, p99: lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))] ?? NaN,
+    };
+  } finally {
+    await sub.endAsync();
+    await gw.stop();
+    link.close();
+    await stopProcess(up);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-uplink-'));
 try {
   console.log(`bench:uplink — ${N} detections of ~1 KB acknowledged during an upstream outage, then drained`);
+  if (process.env.BENCH_ONLY === 'weak') {
+    console.log(await weakLinkRun(dir, false), await weakLinkRun(dir, true));
+    process.exit(0);
+  }
   const gateway = await gatewayRun(dir);
   if (process.env.BENCH_ONLY === 'gateway') {
     console.log(gateway);
@@ -219,6 +285,10 @@ try {
   console.log(`gateway: ${gateway.total}/${N} delivered, ${gateway.lost} lost, ${gateway.dup} duplicates; ingest while down ${gateway.ingestRate.toFixed(0)} rec/s; first message ${gateway.reconnectMs.toFixed(0)} ms after the outage ended (reconnect backoff)`);
   console.log(`bridge (max_queued_messages 0): ${bridge.total}/${N} delivered, ${bridge.lost} lost, ${bridge.dup} duplicates`);
   console.log(`bridge (default settings):      ${bridgeDefault.total}/${N} delivered, ${bridgeDefault.lost} lost`);
+  for (const chunked of [false, true]) {
+    const weak = await weakLinkRun(dir, chunked);
+    console.log(`weak link (1 Mbit/s relay, 1.5 MB images ${chunked ? 'in 128 KiB chunks' : 'whole'}, draining for ${weak.seconds.toFixed(1)} s): goodput ${(weak.goodput * 100).toFixed(1)} % (target ≥ 90 %), live detection upstream p50 ${weak.p50.toFixed(0)} ms, p99 ${weak.p99.toFixed(0)} ms (target ≤ 5000 ms, ${weak.live} samples)`);
+  }
   const lat = await latencyRun(dir);
   console.log(`camera → local subscriber at 500 detections/s: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms (${lat.count} samples)`);
 } finally {
