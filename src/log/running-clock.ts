@@ -16,9 +16,11 @@ const MAX_MARKS = 256;
 
 export class RunningClock {
   private state: ClockState | undefined;
-  private lastTick = performance.now();
+  private lastTick: number;
 
-  constructor(private readonly log: RecordLog, private readonly markEveryMs: number, private readonly mono = () => performance.now()) {}
+  constructor(private readonly log: RecordLog, private readonly markEveryMs: number, private readonly mono = () => performance.now()) {
+    this.lastTick = mono();
+  }
 
   /** Advances the clock, marks the current last seq, saves; returns elapsed ms. */
   async tick(): Promise<number> {

@@ -29,6 +29,8 @@ export interface RetentionOptions {
   deliveredSeq: () => number;
   batch?: number;
   now?: () => number;
+  /** Monotonic clock of the running-time age (tests move it). */
+  mono?: () => number;
 }
 
 type Done = Partial<Record<EvictionReason, number>>;
@@ -43,7 +45,7 @@ export class StoreRetention {
   constructor(private readonly o: RetentionOptions) {
     this.batch = o.batch ?? 500;
     this.now = o.now ?? Date.now;
-    if (o.maxUndeliveredAgeMs > 0) this.clock = new RunningClock(o.log, Math.max(1000, o.maxUndeliveredAgeMs / 64));
+    if (o.maxUndeliveredAgeMs > 0) this.clock = new RunningClock(o.log, Math.max(1000, o.maxUndeliveredAgeMs / 64), o.mono);
   }
 
   overQuota(): boolean {
