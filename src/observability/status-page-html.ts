@@ -30,6 +30,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   <h1>LPR gateway <span id="gateway"></span></h1>
   <span>uplink <span id="uplink" class="pill">…</span></span>
   <span id="backlog" class="meta"></span>
+  <span id="uplink-detail" class="meta"></span>
   <span id="updated" class="meta"></span>
 </header>
 <div id="cameras"></div>
@@ -42,14 +43,20 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const ago = (iso) => { if (!iso) return 'never'; const s = Math.round((Date.now() - Date.parse(iso)) / 1000); return s < 60 ? s + ' s ago' : Math.round(s / 60) + ' min ago'; };
+  const ago = (iso) => { if (!iso) return 'never'; const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000)); return s < 60 ? s + ' s ago' : Math.round(s / 60) + ' min ago'; };
   function render(s) {
     document.getElementById('gateway').textContent = s.gateway_id || '';
     const up = document.getElementById('uplink');
     up.textContent = s.uplink ? s.uplink.state : 'disabled';
     up.className = 'pill ' + (s.uplink && s.uplink.state === 'online' ? 'online' : s.uplink && s.uplink.state !== 'disabled' ? 'offline' : 'unknown');
     const b = s.backlog;
-    document.getElementById('backlog').textContent = b ? 'backlog ' + b.records + ' records, ' + Math.round(b.bytes / 1024) + ' KiB, oldest ' + (b.oldest_age_s ?? 0) + ' s, ETA ' + (b.eta_s ?? '?') + ' s' : '';
+    document.getElementById('backlog').textContent = b ? 'backlog ' + b.records + ' records, ' + Math.round(b.bytes / 1024) + ' KiB, oldest ' + (b.oldest_age_s ?? 0) + ' s, ETA ' + (b.eta_s === null ? 'unknown' : b.eta_s + ' s') : '';
+    const u = s.uplink || {};
+    const detail = [];
+    if (u.offline_since) detail.push('offline since ' + new Date(u.offline_since).toLocaleTimeString() + ' (' + ago(u.offline_since).replace(' ago', '') + ')');
+    if (u.last_error) detail.push('last error: ' + u.last_error + (u.last_error_at ? ' at ' + new Date(u.last_error_at).toLocaleTimeString() : ''));
+    if (u.parked) detail.push(u.parked + ' parked (lpr-gateway parked list)');
+    document.getElementById('uplink-detail').textContent = detail.join(' · ');
     document.getElementById('updated').textContent = 'updated ' + new Date(s.time).toLocaleTimeString();
     const box = document.getElementById('cameras');
     box.replaceChildren(...s.cameras.map((c) => {

@@ -254,7 +254,12 @@ export class Uplink {
       const outage = this.offlineSince ? Date.now() - Date.parse(this.offlineSince) : 0;
       this.offlineSince = null;
       const backlog = this.meta.lag();
-      logger.info({ url: safeUrl(this.opts.url), cursor: this.meta.position(), backlog_records: backlog, offline_ms: outage }, 'uplink connected');
+      const [oldest] = backlog > 0 ? await this.deps.log.readAfter(this.meta.position(), 1).catch(() => []) : [];
+      const s = this.deps.log.stats();
+      logger.info({
+        url: safeUrl(this.opts.url), cursor: this.meta.position(), offline_ms: outage, backlog_records: backlog,
+        backlog_bytes: s.records > 0 ? Math.round((backlog * s.bytes) / s.records) : 0, backlog_oldest: oldest?.received_at ?? null,
+      }, 'uplink connected');
       void this.publishStatus();
       const before = { meta: this.meta.position(), images: this.images.position() };
       await this.session(client, backlog);
