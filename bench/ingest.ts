@@ -54,9 +54,9 @@ async function socketLoad(url: string, clients: number, inFlight: number): Promi
   return r.perSec;
 }
 
-async function measure(mode: 'durable' | 'no-storage', image: string) {
+async function measure(mode: 'durable' | 'no-storage', image: string, extra: object = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-'));
-  const gw = await startBenchGateway(mode, dir);
+  const gw = await startBenchGateway(mode, dir, extra);
   try {
     const rest = await restLoad(gw.url, 50, () => detection());
     const sio = await socketLoad(gw.url, 10, 10);
@@ -80,3 +80,10 @@ const rows: Row[] = [
   { name: 'REST 1.5 MB image, 4 connections', reference: reference.images, measured: durable.images, unit: 'rec/s' },
 ];
 printTable('Durable ingest vs. the same transport without storage', 'no storage', 'durable', rows);
+if (process.env.BENCH_CHAIN !== '0') {
+  const unchained = await measure('durable', image, { evidence: { chain: false } });
+  printTable('Evidence hash chain: durable ingest with the chain on vs off (target: costs < 5 %)', 'chain off', 'chain on', [
+    { name: 'REST 1 KB, 50 keep-alive connections', reference: unchained.rest, measured: durable.rest, unit: 'rec/s', target: 0.95 },
+    { name: 'Socket.IO 1 KB, 10 clients × 10 acks', reference: unchained.sio, measured: durable.sio, unit: 'rec/s', target: 0.95 },
+  ]);
+}

@@ -34,7 +34,9 @@ import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
 import { createLocalSender, runLocalDelivery } from './outbound/local-publisher.js';
 import { LogConsumer } from './outbound/log-consumer.js';
-import { gatewayStatusTopic } from './outbound/topics.js';
+import { gatewayCheckpointTopic, gatewayStatusTopic } from './outbound/topics.js';
+import { loadOrCreateSigningKey } from './evidence/signing-key.js';
+import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
 import { VERSION } from './version.js';
 
@@ -71,7 +73,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords, logger,
     maxBytes: config.store.maxBytes, diskFreeMinBytes: config.store.diskFreeMinBytes, whenFull: config.store.whenFull,
     retainDeliveredMs: config.store.retainDelivered, maxUndeliveredAgeMs: config.store.maxUndeliveredAge,
-    freeBytes: parts.freeBytes, log: parts.log, blobs: parts.blobs,
+    freeBytes: parts.freeBytes, log: parts.log, blobs: parts.blobs, chain: config.evidence.chain,
   });
   const { log, blobs, dataDir } = store;
   const access = createCameraAccess(config.camera);
@@ -181,6 +183,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
   const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header));
 
+  let evidence: EvidenceCheckpoints | undefined;
   const tasks: ScheduledTask[] = [];
   const timers: NodeJS.Timeout[] = [];
   let localRun: ReturnType<typeof runLocalDelivery> | undefined;
@@ -217,6 +220,16 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
     async start() {
       await store.open();
+      if (config.evidence.chain) {
+        evidence = new EvidenceCheckpoints({
+          log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
+          publish: async (cp) => {
+            const payload = JSON.stringify(cp);
+            if (broker) await broker.publish(gatewayCheckpointTopic(config.gatewayId), payload, { retain: true });
+            await uplink?.publishRetained(gatewayCheckpointTopic(config.gatewayId), payload);
+          },
+        });
+      }
       if (broker && localConsumer) {
         await broker.start();
         const send = createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
@@ -233,6 +246,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         logger.info({ prunedDedupe: pruned, orphanBlobs: orphans }, 'store maintenance done');
       }, { noOverlap: true, name: 'compaction' }));
       timers.push(setInterval(() => void statusPublisher.run(), config.uplink.statusInterval));
+      if (evidence) timers.push(setInterval(() => void evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint failed')), config.evidence.checkpointInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
       await listenOn(server, config.http.port, config.http.host);
       if (tlsServer) {
@@ -255,6 +269,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       for (const t of tasks) await t.stop();
       for (const t of timers) clearInterval(t);
       await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
+      // A last checkpoint of everything accepted, while the broker and uplink still run.
+      await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
       logger.debug('stopping uplink');
       await uplink?.stop();
       logger.debug('stopping local publisher');

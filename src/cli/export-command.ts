@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
-import type { StoredRecord } from '../log/record.js';
 import pino from 'pino';
-import { exportRecords } from '../log/export-records.js';
+import { exportRecords, imageFileName, type ExportLine } from '../log/export-records.js';
 import { openStore } from '../log/open-store.js';
 
 export interface ExportFlags {
@@ -24,13 +23,15 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
   const imagesDir = f.images && f.images !== 'omit' ? f.images : undefined;
   if (imagesDir) mkdirSync(imagesDir, { recursive: true });
   let count = 0;
-  const emit = async (r: StoredRecord, image: (sha: string) => Promise<Buffer | undefined>) => {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
+  const emit = async (line: ExportLine, image: (sha: string) => Promise<Buffer | undefined>) => {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    if ('checkpoint' in line) return;
     count += 1;
     if (!imagesDir) return;
-    for (const i of r.images) {
+    for (const i of line.images) {
+      if (i.evicted) continue;
       const data = await image(i.sha256);
-      if (data) writeFileSync(join(imagesDir, `${r.id}-${i.name}${i.content_type === 'image/jpeg' ? '.jpg' : ''}`), data);
+      if (data) writeFileSync(join(imagesDir, imageFileName(line, i)), data);
     }
   };
   if (f.dataDir) {
@@ -39,13 +40,13 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
       throw new Error(`cannot open ${f.dataDir} (is the gateway still running? use --url and --token): ${err.message}`);
     });
     try {
-      for await (const r of exportRecords(store.log, { since: f.since, cameraId: f.camera, withImages: f.images !== 'omit' })) await emit(r, (sha) => store.blobs.read(sha));
+      for await (const line of exportRecords(store.log, { since: f.since, cameraId: f.camera })) await emit(line, (sha) => store.blobs.read(sha));
     } finally {
       await store.close();
     }
   } else {
     const token = f.token ?? process.env.LPRGW_ADMIN_TOKEN ?? '';
-    const q = new URLSearchParams({ ...(f.since ? { since: f.since } : {}), ...(f.camera ? { camera: f.camera } : {}), ...(f.images === 'omit' ? { images: 'omit' } : {}) });
+    const q = new URLSearchParams({ ...(f.since ? { since: f.since } : {}), ...(f.camera ? { camera: f.camera } : {}) });
     const res = await fetch(`${f.url}/api/admin/export?${q}`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok || !res.body) {
       process.stderr.write(`lpr-gateway: export refused (${res.status}): ${await res.text()}\n`);
@@ -54,7 +55,7 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
     const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
     for await (const line of lines) {
       if (!line) continue;
-      await emit(JSON.parse(line) as StoredRecord, async (sha) => {
+      await emit(JSON.parse(line) as ExportLine, async (sha) => {
         const img = await fetch(`${f.url}/api/images/${sha}`);
         return img.ok ? Buffer.from(await img.arrayBuffer()) : undefined;
       });

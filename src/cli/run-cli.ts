@@ -7,6 +7,7 @@ import { exportCommand, type ExportFlags } from './export-command.js';
 import { simulateCommand, type SimulateFlags } from './simulate-command.js';
 import { statusCommand } from './status-command.js';
 import type { ParkedFlags } from './parked-command.js';
+import type { VerifyFlags } from './evidence-commands.js';
 
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('lpr-gateway')
@@ -48,12 +49,30 @@ export async function runCli(argv: string[]): Promise<void> {
     .description('write stored records as NDJSON to stdout (from a running gateway, or --data-dir of a stopped one)')
     .option('--since <time>', 'records received at or after this ISO 8601 time')
     .option('--camera <id>', 'only this camera')
-    .option('--images <dir|omit>', 'write images as files into DIR, or "omit" their references')
+    .option('--images <dir>', 'also write the image files into DIR (as <id>-<name>.jpg, for lpr-gateway verify --images)')
     .option('--url <url>', 'running gateway', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
     .option('--token <token>', 'admin token (default: LPRGW_ADMIN_TOKEN)')
     .option('--data-dir <dir>', 'read a stopped gateway\'s data directory directly')
     .action(async (flags: ExportFlags) => {
       process.exitCode = await (await import('./export-command.js')).exportCommand(flags);
+    });
+  program
+    .command('verify <file>')
+    .description('check an export offline: hashes, chain, image files, checkpoint signatures (exit 0 only if all holds)')
+    .option('--images <dir>', 'image files written by export --images')
+    .option('--pubkey <key>', "the gateway's public key (base64 or PEM), from lpr-gateway key show")
+    .option('--pubkey-file <file>', 'the same, from a file')
+    .action(async (file: string, flags: VerifyFlags) => {
+      process.exitCode = await (await import('./evidence-commands.js')).verifyCommand(file, flags);
+    });
+  program
+    .command('key')
+    .description('the evidence signing key')
+    .command('show')
+    .description('print the public key that signs checkpoints, and its fingerprint')
+    .option('--data-dir <dir>', 'data directory', process.env.LPRGW_DATA_DIR ?? './data')
+    .action(async (flags: { dataDir: string }) => {
+      process.exitCode = (await import('./evidence-commands.js')).keyShowCommand(flags.dataDir);
     });
   const parked = program.command('parked').description('records the uplink set aside (too large, refused by the broker)');
   const parkedOpts = (c: Command) => c

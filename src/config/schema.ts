@@ -163,6 +163,12 @@ export const configSchema = z.strictObject({
     /** scrypt hash from `lpr-gateway hash-password`. */
     viewerPasswordHash: z.string().default(''),
   }),
+  evidence: section({
+    /** Hash-chain every record (hash, prev_hash) in the same synced batch. */
+    chain: bool(true),
+    /** How often a signed checkpoint of the chain head is made (only when records came). */
+    checkpointInterval: duration(5 * 60_000),
+  }),
   log: section({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Human-readable log lines instead of JSON (for a terminal). */

@@ -13,9 +13,10 @@ import { CameraStats, emptyTotals } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { liveImages, ownBytes, planRefs, refDeltas, type RefDelta } from './image-refs.js';
-import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import { chain, GENESIS_HASH } from './record-hash.js';
 import type {
-  AppendListener, AppendOptions, AppendResult, CameraSummary, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
+  AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { failureCode, refusalOf, writeError } from './store-failure.js';
@@ -37,6 +38,8 @@ export interface BaseLogOptions {
   recoveryDelaysMs?: readonly number[];
   /** Fault injection for tests: consulted before each backend write; an Error fails it. */
   writeFault?: () => Error | undefined;
+  /** Hash-chain the records (evidence.chain); on by default. */
+  chain?: boolean;
 }
 
 interface Pending {
@@ -65,6 +68,8 @@ export abstract class BaseRecordLog implements RecordLog {
   protected abstract _getState(key: string): Promise<unknown>;
   protected abstract _putState(key: string, value: unknown): Promise<void>;
   protected abstract _compact(): Promise<void>;
+  protected abstract _putCheckpoint(cp: Checkpoint): Promise<void>;
+  protected abstract _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
   /** Writes (synced) or, with undefined, deletes one parked entry. */
   protected abstract _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void>;
 
@@ -84,6 +89,7 @@ export abstract class BaseRecordLog implements RecordLog {
   private attempt = 0;
   /** consumer → seq → entry (a few rows; loaded at open). */
   private parked_ = new Map<string, Map<number, ParkedRecord>>();
+  private head: ChainHead | undefined;
 
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
@@ -254,6 +260,19 @@ export abstract class BaseRecordLog implements RecordLog {
     return lists.flatMap((m) => [...m.values()]).sort((a, b) => a.seq - b.seq);
   }
 
+  addCheckpoint(cp: Checkpoint): Promise<void> {
+    return this.write(() => this._putCheckpoint(cp));
+  }
+
+  checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
+    return this.read(() => this._checkpoints(afterSeq, limit));
+  }
+
+  /** The newest record's seq and hash: what a signed checkpoint covers. */
+  chainHead(): ChainHead | undefined {
+    return this.head ? { ...this.head } : undefined;
+  }
+
   parkedCount(): number {
     let n = 0;
     for (const m of this.parked_.values()) n += m.size;
@@ -285,6 +304,7 @@ export abstract class BaseRecordLog implements RecordLog {
     this.nextSeq = Math.max(logged, cursor) + 1;
     this.first = snap.firstSeq;
     this.stats_.load(snap.totals, snap.cameras);
+    this.head = snap.chainHead;
     this.parked_ = new Map();
     for (const p of snap.parked) {
       const m = this.parked_.get(p.consumer) ?? new Map<number, ParkedRecord>();
@@ -425,10 +445,16 @@ export abstract class BaseRecordLog implements RecordLog {
         if (key !== undefined) dedupe.push([key, { seq: r.seq, id: r.id, at }]);
       });
       const last = firstSeq + stored.length - 1;
+      // The chain is extended inside the same synced batch: a crash never leaves a gap.
+      const head = this.base.chain === false ? undefined : { seq: last, hash: chain(stored, this.head?.hash ?? GENESIS_HASH) };
       // Reserved before awaiting, and never handed back: a failed (unacknowledged) batch
       // may still surface after LevelDB's recovery, so its seqs are not reused.
       this.nextSeq = last + 1;
-      await this.write(() => this._commit({ put: stored, del: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last }));
+      await this.write(() => this._commit({
+        put: stored, del: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last,
+        ...(head ? { chainHead: head } : {}),
+      }));
+      if (head) this.head = head;
       stats.commit();
       if (this.first === 0) this.first = firstSeq;
       for (const listener of this.listeners) listener(last);

@@ -1,12 +1,13 @@
 // The log on LevelDB. Keyspaces (sublevels): rec (seq → record), id (id → seq), dedupe
 // (key → {seq,id,at}), ref (image sha256 → references), cursor (consumer → seq), meta
-// (totals, per-camera rows, high-water mark, job state), parked (consumer/seq → why). Every rule is in BaseRecordLog;
+// (totals, per-camera rows, high-water mark, chain head, job state), parked (consumer/seq
+// → why), checkpoint (seq → signed checkpoint). Every rule is in BaseRecordLog;
 // this file only maps a WritePlan onto one synced LevelDB batch.
 import { Level, type BatchOperation } from 'level';
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
-import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, ParkedRecord } from './record-log.js';
+import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import type { CameraSummary, Checkpoint, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 export interface LevelRecordLogOptions extends BaseLogOptions {
@@ -16,6 +17,7 @@ export interface LevelRecordLogOptions extends BaseLogOptions {
 
 const HIGH_WATER_KEY = 'high-water';
 const REFS_COUNTED_KEY = 'refs-counted';
+const CHAIN_HEAD_KEY = 'chain-head';
 const STATE_PREFIX = 'state:';
 const seqKey = (seq: number): string => seq.toString().padStart(16, '0');
 
@@ -31,6 +33,7 @@ function openHandles(location: string) {
     cursors: db.sublevel<string, number>('cursor', { valueEncoding: 'json' }),
     meta: db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }),
     parked: db.sublevel<string, ParkedRecord>('parked', { valueEncoding: 'json' }),
+    checkpoints: db.sublevel<string, Checkpoint>('checkpoint', { valueEncoding: 'json' }),
   };
 }
 
@@ -51,7 +54,7 @@ export class LevelRecordLog extends BaseRecordLog {
       recs.keys({ reverse: true, limit: 1 }).all(),
       recs.keys({ limit: 1 }).all(),
       cursors.values().all(),
-      meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, REFS_COUNTED_KEY]),
+      meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, REFS_COUNTED_KEY, CHAIN_HEAD_KEY]),
     ]);
     const cameras = (await meta.values({ gte: CAMERA_KEY_PREFIX, lt: `${CAMERA_KEY_PREFIX}\uffff` }).all()) as CameraSummary[];
     const parkedRows = await parked.values().all();
@@ -64,6 +67,7 @@ export class LevelRecordLog extends BaseRecordLog {
       cursors: cursorRows,
       refsCounted: metaRows[2] === true,
       parked: parkedRows,
+      chainHead: metaRows[3] as ChainHead | undefined,
     };
   }
 
@@ -89,6 +93,7 @@ export class LevelRecordLog extends BaseRecordLog {
     for (const row of plan.cameras) ops.push({ type: 'put', sublevel: this.h.meta, key: CAMERA_KEY_PREFIX + row.camera_id, value: row });
     if (plan.highWater !== undefined) ops.push({ type: 'put', sublevel: this.h.meta, key: HIGH_WATER_KEY, value: plan.highWater });
     if (plan.refsCounted) ops.push({ type: 'put', sublevel: this.h.meta, key: REFS_COUNTED_KEY, value: true });
+    if (plan.chainHead) ops.push({ type: 'put', sublevel: this.h.meta, key: CHAIN_HEAD_KEY, value: plan.chainHead });
     await this.h.db.batch(ops, { sync: true });
   }
 
@@ -148,6 +153,15 @@ export class LevelRecordLog extends BaseRecordLog {
     const key = `${consumer}/${seqKey(seq)}`;
     const { db, parked } = this.h;
     return db.batch([entry ? { type: 'put', sublevel: parked, key, value: entry } : { type: 'del', sublevel: parked, key }], { sync: true });
+  }
+
+  protected _putCheckpoint(cp: Checkpoint): Promise<void> {
+    const { db, checkpoints } = this.h;
+    return db.batch([{ type: 'put', sublevel: checkpoints, key: seqKey(cp.seq), value: cp }], { sync: true });
+  }
+
+  protected _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
+    return this.h.checkpoints.values({ gt: seqKey(afterSeq), limit }).all();
   }
 
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */

@@ -25,6 +25,13 @@ export interface LogSnapshot {
   /** False for a store written before image references were counted (needs one scan). */
   refsCounted: boolean;
   parked: ParkedRecord[];
+  /** The newest record's seq and hash (the hash chain's head), if any. */
+  chainHead: ChainHead | undefined;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
 }
 
 /**
@@ -44,4 +51,5 @@ export interface WritePlan {
   cameras: CameraSummary[];
   highWater?: number;
   refsCounted?: true;
+  chainHead?: ChainHead;
 }

@@ -3,8 +3,8 @@
 // the ingest benchmark; never wired into a running gateway by configuration.
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
-import type { DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, ParkedRecord } from './record-log.js';
+import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import type { CameraSummary, Checkpoint, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /** What survives "reopen": share one of these between instances. */
@@ -21,12 +21,14 @@ export interface MemoryLogState {
   refsCounted: boolean;
   state: Map<string, unknown>;
   parked: Map<string, ParkedRecord>;
+  chainHead: ChainHead | undefined;
+  checkpoints: Checkpoint[];
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
   return {
     records: [], byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
-    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(), parked: new Map(),
+    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(), parked: new Map(), chainHead: undefined, checkpoints: [],
   };
 }
 
@@ -48,6 +50,7 @@ export class MemoryRecordLog extends BaseRecordLog {
       cursors: [...this.s.cursors.values()],
       refsCounted: this.s.refsCounted,
       parked: copy([...this.s.parked.values()]),
+      chainHead: copy(this.s.chainHead),
     };
   }
 
@@ -80,6 +83,7 @@ export class MemoryRecordLog extends BaseRecordLog {
     for (const row of plan.cameras) s.cameras.set(row.camera_id, copy(row));
     if (plan.highWater !== undefined) s.highWater = plan.highWater;
     if (plan.refsCounted) s.refsCounted = true;
+    if (plan.chainHead) s.chainHead = { ...plan.chainHead };
   }
 
   protected async _get(seqs: number[]): Promise<(StoredRecord | undefined)[]> {
@@ -147,6 +151,14 @@ export class MemoryRecordLog extends BaseRecordLog {
   }
 
   protected async _compact(): Promise<void> {}
+
+  protected async _putCheckpoint(cp: Checkpoint): Promise<void> {
+    this.s.checkpoints = [...this.s.checkpoints.filter((c) => c.seq !== cp.seq), copy(cp)].sort((a, b) => a.seq - b.seq);
+  }
+
+  protected async _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
+    return copy(this.s.checkpoints.filter((c) => c.seq > afterSeq).slice(0, limit));
+  }
 
   protected async _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void> {
     if (entry) this.s.parked.set(`${consumer}/${seq}`, copy(entry));

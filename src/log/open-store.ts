@@ -3,6 +3,7 @@
 //   <dataDir>/log/     LevelDB: records, indexes, cursors, totals (LevelRecordLog)
 //   <dataDir>/blobs/   image files by SHA-256, reference-counted (BlobStore)
 //   <dataDir>/broker/  LevelDB of the embedded MQTT broker's sessions (aedes-persistence-level)
+//   <dataDir>/keys/    the Ed25519 key that signs evidence checkpoints (mode 600)
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -22,6 +23,8 @@ export interface StoreOptions {
   whenFull: WhenFull;
   retainDeliveredMs: number;
   maxUndeliveredAgeMs: number;
+  /** Hash-chain records (evidence.chain). */
+  chain?: boolean;
   /** For tests: free bytes on the data filesystem. */
   freeBytes?: (() => number) | undefined;
   /** For the benchmark's no-storage reference: parts to use instead of LevelDB and files. */
@@ -37,6 +40,8 @@ export interface Store {
   readonly retention: StoreRetention;
   /** Where the embedded broker keeps its sessions. */
   readonly brokerLocation: string;
+  /** Where the checkpoint signing key lives (PEM, created on first start). */
+  readonly evidenceKeyPath: string;
   /** Consumers say what is delivered (retention never evicts past it without a reason). */
   setDeliveredSeq(fn: () => number): void;
   open(): Promise<void>;
@@ -48,7 +53,7 @@ export function createStore(dataDir: string, o: StoreOptions): Store {
   mkdirSync(dir, { recursive: true });
   const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'));
   const log = o.log ?? new LevelRecordLog({
-    location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger,
+    location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, chain: o.chain,
   });
   let delivered = () => log.lastSeq();
   const maxBytes = o.maxBytes || Math.floor(filesystemBytes(dir) * 0.8);
@@ -61,7 +66,7 @@ export function createStore(dataDir: string, o: StoreOptions): Store {
     makeRoom: (missing) => retention.makeRoom(missing),
   });
   return {
-    dataDir: dir, log, blobs, admission, retention, brokerLocation: join(dir, 'broker'),
+    dataDir: dir, log, blobs, admission, retention, brokerLocation: join(dir, 'broker'), evidenceKeyPath: join(dir, 'keys', 'evidence-ed25519.pem'),
     setDeliveredSeq(fn) {
       delivered = fn;
     },

@@ -93,6 +93,19 @@ export interface ParkedRecord {
   at: string;
 }
 
+/** A signed statement "gateway G's log reached seq S with hash H at time T" (docs/EVIDENCE.md). */
+export interface Checkpoint {
+  gateway_id: string;
+  seq: number;
+  hash: string;
+  time: string;
+  /** Ed25519 signature (base64) over the canonical JSON of {gateway_id, seq, hash, time}. */
+  signature: string;
+  /** The raw 32-byte Ed25519 public key, base64, and its SHA-256 (hex). */
+  public_key: string;
+  key_fingerprint: string;
+}
+
 export type AppendListener = (lastSeq: number) => void;
 
 export interface RecordLog {
@@ -129,6 +142,11 @@ export interface RecordLog {
   parked(consumer?: string): Promise<ParkedRecord[]>;
   /** How many records are parked (any consumer), from memory. */
   parkedCount(): number;
+  /** Stores a signed checkpoint (synced); checkpoints() pages through them by seq. */
+  addCheckpoint(cp: Checkpoint): Promise<void>;
+  checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
+  /** The newest record's seq and hash (the hash chain's head), if the chain is on. */
+  chainHead(): { seq: number; hash: string } | undefined;
   /** Deletes the files among these that no record references (crash leftovers); how many. */
   removeUnreferencedImages(sha256s: string[]): Promise<number>;
   /** Forgets dedupe entries recorded before `before` (epoch ms); returns how many. */

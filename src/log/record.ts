@@ -67,4 +67,8 @@ export interface NewRecord {
 
 export interface StoredRecord extends NewRecord {
   seq: number;
+  /** SHA-256 of the record as stored (record-hash.ts); absent only on records written before the chain. */
+  hash?: string;
+  /** The previous record's hash (the chain). */
+  prev_hash?: string;
 }

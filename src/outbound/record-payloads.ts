@@ -24,6 +24,8 @@ function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
 export function recordPayload(r: StoredRecord, gatewayId: string): Record<string, unknown> {
   const common = {
     seq: r.seq, gateway_id: gatewayId, camera_id: r.camera_id, checkpoint_id: r.checkpoint_id,
+    // The hash chain (docs/EVIDENCE.md): a cloud copy can be checked against checkpoints.
+    hash: r.hash, prev_hash: r.prev_hash,
   };
   if (r.kind === 'status') {
     const d = r.data as StatusData;

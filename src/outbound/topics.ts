@@ -19,6 +19,10 @@ export function imageTopic(r: StoredRecord, image: ImageRef): string {
   return `lpr/${r.checkpoint_id}/${r.camera_id}/image/${r.id}/${image.name}`;
 }
 
+export function gatewayCheckpointTopic(gatewayId: string): string {
+  return `lpr/gateway/${gatewayId}/checkpoint`;
+}
+
 export function gatewayStatusTopic(gatewayId: string): string {
   return `lpr/gateway/${gatewayId}/status`;
 }

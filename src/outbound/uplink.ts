@@ -160,6 +160,16 @@ export class Uplink {
     }
   }
 
+  /** Retained messages (e.g. the evidence checkpoint) re-published on every connect. */
+  private readonly retained = new Map<string, string>();
+
+  /** Publishes a retained message now if connected, and again after every reconnect. */
+  async publishRetained(localTopic: string, payload: string): Promise<void> {
+    this.retained.set(localTopic, payload);
+    const client = this.client;
+    if (client?.connected) await this.publishAcked(client, this.topic(localTopic), payload, { retain: true });
+  }
+
   /** Publishes the retained gateway status now (if connected). */
   async publishStatus(): Promise<void> {
     const client = this.client;
@@ -261,6 +271,7 @@ export class Uplink {
         backlog_bytes: s.records > 0 ? Math.round((backlog * s.bytes) / s.records) : 0, backlog_oldest: oldest?.received_at ?? null,
       }, 'uplink connected');
       void this.publishStatus();
+      for (const [t, payload] of this.retained) void this.publishAcked(client, this.topic(t), payload, { retain: true }).catch(() => undefined);
       const before = { meta: this.meta.position(), images: this.images.position() };
       await this.session(client, backlog);
       if (!this.stopped) client.end(true); // stop() says goodbye itself

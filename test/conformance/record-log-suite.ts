@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import type { NewRecord } from '../../src/log/record.js';
 import type { BaseLogOptions } from '../../src/log/base-record-log.js';
 import type { RecordLog } from '../../src/log/record-log.js';
+import { GENESIS_HASH, recordHash } from '../../src/log/record-hash.js';
 
 export interface LogFactory {
   /** A new, empty log at a fresh location; `reopen` gives a new instance on the same data. */
@@ -305,6 +306,29 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       assert.equal(await again.unpark('uplink', 2), true);
       assert.equal(await again.unpark('uplink', 2), false);
       assert.deepEqual(await again.parked(), []);
+      await again.close();
+      cleanup();
+    });
+
+    test('hash chain: each record links to the previous one, across batches, reopen and eviction', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      await log.append(sampleRecord({ images: [imageRef(60)] }));
+      await Promise.all([1, 2, 3].map(() => log.append(sampleRecord())));
+      await log.close();
+      const again = reopen();
+      await again.open();
+      await again.append(sampleRecord());
+      await again.evict({ reason: 'delivered_images', remove: [], stripImages: await again.readAfter(0, 1) });
+      const all = await again.readAfter(0, 10);
+      assert.equal(all[0]!.prev_hash, GENESIS_HASH);
+      for (let i = 0; i < all.length; i++) {
+        const r = all[i]!;
+        assert.match(r.hash ?? '', /^[0-9a-f]{64}$/);
+        assert.equal(recordHash({ ...r, prev_hash: r.prev_hash! }), r.hash, `seq ${r.seq} recomputes (evicted images too)`);
+        if (i > 0) assert.equal(r.prev_hash, all[i - 1]!.hash, `seq ${r.seq} links to seq ${all[i - 1]!.seq}`);
+      }
+      assert.deepEqual(again.chainHead(), { seq: all.at(-1)!.seq, hash: all.at(-1)!.hash });
       await again.close();
       cleanup();
     });

@@ -1,27 +1,14 @@
 // The lpr-gateway command as an operator uses it: help, version, bad flags and config,
 // hash-password, and status against a running gateway process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { verifyPassword } from '../../src/outbound/broker-access.js';
 import { contractDetection, postJson } from '../helpers/payloads.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin.end(opts.input ?? '');
-  return new Promise((ok) => child.on('close', (code) => ok({ code, out, err })));
-}
+import { cli } from '../helpers/run-cli.js';
 
 test('--help, --version, and a bad flag', async () => {
   const help = await cli(['--help']);
@@ -110,11 +97,13 @@ test('export: NDJSON from a running gateway with the admin token, and from a sto
     await gw.exited;
   }
   try {
-    const direct = await cli(['export', '--data-dir', join(tmp.dir, 'data'), '--images', 'omit']);
+    const direct = await cli(['export', '--data-dir', join(tmp.dir, 'data')]);
     assert.equal(direct.code, 0, direct.err);
     const lines = direct.out.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.filter((l) => l.kind === 'detection').map((l) => l.id), ids);
-    assert.ok(lines.every((l) => l.images.length === 0));
+    // Unfiltered: the whole chain (status records too) and the checkpoint of the clean stop.
+    assert.ok(lines.some((l) => l.kind === 'status'));
+    assert.ok(lines.some((l) => l.checkpoint), 'a checkpoint was signed at the clean stop');
   } finally {
     tmp.remove();
   }

@@ -43,7 +43,7 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
     }
     const camera = typeof req.query.camera === 'string' ? req.query.camera : undefined;
     res.type('application/x-ndjson');
-    for await (const r of exportRecords(deps.log, { since, cameraId: camera, withImages: req.query.images !== 'omit' })) {
+    for await (const r of exportRecords(deps.log, { since, cameraId: camera })) {
       if (!res.write(`${JSON.stringify(r)}\n`)) await new Promise((ok) => res.once('drain', ok));
     }
     res.end();

@@ -1,0 +1,44 @@
+// Signed checkpoints of the hash chain: every evidence.checkpointInterval when new records
+// came, and at a clean stop. Each is stored in the log (exported with it) and published
+// retained on lpr/gateway/<id>/checkpoint, locally and upstream, so a copy the gateway
+// cannot rewrite exists elsewhere.
+import type { Logger } from 'pino';
+import { signCheckpoint } from '../evidence/checkpoint-signature.js';
+import type { SigningKey } from '../evidence/signing-key.js';
+import type { Checkpoint, RecordLog } from '../log/record-log.js';
+
+export interface EvidenceCheckpointDeps {
+  log: RecordLog;
+  key: SigningKey;
+  gatewayId: string;
+  logger: Logger;
+  /** Publishes the checkpoint (retained) wherever it should go. */
+  publish: (cp: Checkpoint) => Promise<void>;
+}
+
+export class EvidenceCheckpoints {
+  private lastSeq = -1;
+  private running: Promise<Checkpoint | undefined> | undefined;
+
+  constructor(private readonly deps: EvidenceCheckpointDeps) {}
+
+  /** Signs, stores and publishes a checkpoint if the chain grew since the last one. */
+  checkpoint(): Promise<Checkpoint | undefined> {
+    this.running ??= this.make().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async make(): Promise<Checkpoint | undefined> {
+    const head = this.deps.log.chainHead();
+    if (this.lastSeq < 0) this.lastSeq = (await this.deps.log.checkpoints(Math.max(0, (head?.seq ?? 1) - 1), 1))[0]?.seq ?? 0;
+    if (!head || head.seq <= this.lastSeq) return undefined;
+    const cp = signCheckpoint(this.deps.key, { gateway_id: this.deps.gatewayId, seq: head.seq, hash: head.hash, time: new Date().toISOString() });
+    await this.deps.log.addCheckpoint(cp);
+    this.lastSeq = cp.seq;
+    this.deps.logger.info({ seq: cp.seq, hash: cp.hash, key_fingerprint: cp.key_fingerprint }, 'evidence checkpoint signed');
+    await this.deps.publish(cp).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish the evidence checkpoint'));
+    return cp;
+  }
+}
