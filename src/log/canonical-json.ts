@@ -2,14 +2,60 @@
 // code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes
 // them. The same value always gives the same bytes, so its SHA-256 can be recomputed by
 // anyone (docs/EVIDENCE.md).
+//
+// Written as one string builder rather than map/join: it runs once per stored record on
+// the ingest path, and the allocation-heavy form cost about a tenth of ingest throughput.
 
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonical JSON has no NaN or Infinity');
-    return JSON.stringify(value);
+  return write(value);
+}
+
+function write(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error('canonical JSON has no NaN or Infinity');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? writeArray(value) : writeObject(value as Record<string, unknown>);
+    default:
+      // undefined, functions and symbols: what JSON.stringify returns for them at top level.
+      return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+function writeArray(items: unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    const v = items[i];
+    out += v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : write(v);
+  }
+  return out + ']';
+}
+
+function writeObject(obj: Record<string, unknown>): string {
+  if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') return write((obj as { toJSON(): unknown }).toJSON());
+  const keys = Object.keys(obj);
+  if (!isSorted(keys)) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(k) + ':' + write(v);
+  }
+  return out + '}';
+}
+
+// Default sort compares UTF-16 code units, which is what RFC 8785 asks for.
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }

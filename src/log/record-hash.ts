@@ -5,15 +5,24 @@
 // an evicted image is reported as evicted, not as tampered. Images are in it by SHA-256.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import type { NewRecord, StoredRecord } from './record.js';
+import type { ImageRef, NewRecord, StoredRecord } from './record.js';
 
 /** prev_hash of the very first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The object whose canonical JSON is hashed. */
 export function hashedContent(r: NewRecord & { seq: number; prev_hash: string }): Record<string, unknown> {
-  const { hash: _hash, size: _size, images, ...rest } = r as NewRecord & { seq: number; prev_hash: string; hash?: string };
-  return { ...rest, images: images.map(({ evicted: _evicted, ...image }) => image) };
+  // A plain copy loop rather than rest/spread: this runs once per record on the ingest path.
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(r)) {
+    if (k === 'hash' || k === 'size') continue;
+    out[k] = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
+  }
+  return out;
+}
+
+function withoutEvicted({ evicted: _evicted, ...image }: ImageRef): Omit<ImageRef, 'evicted'> {
+  return image;
 }
 
 export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {
@@ -25,7 +34,7 @@ export function chain(stored: StoredRecord[], prev: string): string {
   let head = prev;
   for (const r of stored) {
     r.prev_hash = head;
-    r.hash = recordHash({ ...r, prev_hash: head });
+    r.hash = recordHash(r as StoredRecord & { prev_hash: string });
     head = r.hash;
   }
   return head;

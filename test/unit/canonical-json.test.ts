@@ -1,0 +1,35 @@
+// Canonical JSON is what the evidence chain hashes, so a third party's re-implementation
+// must give the same bytes: RFC 8785 ordering and forms, whatever order keys came in.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { canonicalJson } from '../../src/log/canonical-json.js';
+
+test('keys sort by UTF-16 code units, at every depth, with no whitespace', () => {
+  // RFC 8785 §3.2.3's ordering example: "\r" < "1" < "\u0080" < "ö" < "€" < "😀" < "\ufb33".
+  const value = { '\u20ac': 'Euro', '\r': 'CR', '\ufb33': 'Hebrew', '1': 'One', '\ud83d\ude00': 'Smiley', '\u0080': 'Control', 'ö': 'Latin' };
+  assert.equal(canonicalJson(value), '{"\\r":"CR","1":"One","\u0080":"Control","ö":"Latin","€":"Euro","😀":"Smiley","\ufb33":"Hebrew"}');
+  assert.equal(canonicalJson({ b: [3, { z: 1, a: null }], a: 'กข 1234' }), '{"a":"กข 1234","b":[3,{"a":null,"z":1}]}');
+});
+
+test('numbers, literals and undefined take the forms JSON.stringify gives them', () => {
+  assert.equal(canonicalJson([1e21, 0.1, -0, 41.7, 1e-7, true, false, null]), '[1e+21,0.1,0,41.7,1e-7,true,false,null]');
+  assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+  assert.equal(canonicalJson([undefined]), '[null]');
+  assert.throws(() => canonicalJson({ a: Number.NaN }), /NaN/);
+  assert.throws(() => canonicalJson([Infinity]), /Infinity/);
+});
+
+test('any JSON value: same meaning back, and the same bytes whatever the key order', () => {
+  fc.assert(fc.property(fc.jsonValue(), (value) => {
+    const text = canonicalJson(value);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(value)));
+    assert.equal(canonicalJson(reverseKeys(value)), text);
+  }), { numRuns: 500 });
+});
+
+function reverseKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reverseKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+}
