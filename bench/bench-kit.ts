@@ -13,8 +13,15 @@ export interface BenchGateway {
   stop(): Promise<void>;
 }
 
-export async function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: string, extra: object = {}): Promise<BenchGateway> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/gateway-server.ts', mode, dataDir, JSON.stringify(extra)], {
+export function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: string, extra: object = {}): Promise<BenchGateway> {
+  return startBenchServer('bench/gateway-server.ts', [mode, dataDir, JSON.stringify(extra)]);
+}
+
+/** A server script that prints `{"port":…}` on its first stdout line, in its own process. */
+export async function startBenchServer(script: string, args: string[]): Promise<BenchGateway> {
+  // BENCH_PROF=DIR writes a V8 CPU profile of each server process there.
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { port, mqttPort } = await new Promise<{ port: number; mqttPort?: number }>((ok, fail) => {
@@ -52,6 +59,17 @@ export interface Row {
   measured: number;
   unit: string;
   target?: number;
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+}
+
+/** "min / median / max" of repeated runs. */
+export function spread(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[0]?.toFixed(0)} / ${median(s).toFixed(0)} / ${s[s.length - 1]?.toFixed(0)}`;
 }
 
 export function printTable(title: string, referenceName: string, measuredName: string, rows: Row[]): void {
