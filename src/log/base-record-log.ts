@@ -446,13 +446,14 @@ export abstract class BaseRecordLog implements RecordLog {
       });
       const last = firstSeq + stored.length - 1;
       // The chain is extended inside the same synced batch: a crash never leaves a gap.
-      const head = this.base.chain === false ? undefined : { seq: last, hash: chain(stored, this.head?.hash ?? GENESIS_HASH) };
+      const linked = this.base.chain === false ? undefined : chain(stored, this.head?.hash ?? GENESIS_HASH);
+      const head = linked ? { seq: last, hash: linked.head } : undefined;
       // Reserved before awaiting, and never handed back: a failed (unacknowledged) batch
       // may still surface after LevelDB's recovery, so its seqs are not reused.
       this.nextSeq = last + 1;
       await this.write(() => this._commit({
         put: stored, del: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last,
-        ...(head ? { chainHead: head } : {}),
+        ...(head ? { chainHead: head } : {}), ...(linked ? { encoded: linked.encoded } : {}),
       }));
       if (head) this.head = head;
       stats.commit();

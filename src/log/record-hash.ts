@@ -25,17 +25,36 @@ function withoutEvicted({ evicted: _evicted, ...image }: ImageRef): Omit<ImageRe
   return image;
 }
 
-export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {
-  return createHash('sha256').update(canonicalJson(hashedContent(r))).digest('hex');
+/** The text that is hashed: the canonical JSON of hashedContent (docs/EVIDENCE.md). */
+export function hashedJson(r: NewRecord & { seq: number; prev_hash: string }): string {
+  return canonicalJson(hashedContent(r));
 }
 
-/** Links `stored` (in seq order) onto the chain after `prev`; returns the new head. */
-export function chain(stored: StoredRecord[], prev: string): string {
+export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {
+  return sha256Hex(hashedJson(r));
+}
+
+/**
+ * Links `stored` (in seq order) onto the chain after `prev`. Returns the new head and each
+ * record's JSON as stored: the hashed text with `hash` and `size` added, so a record is
+ * serialised once on the ingest path, not once to hash and again to store.
+ */
+export function chain(stored: StoredRecord[], prev: string): { head: string; encoded: string[] } {
   let head = prev;
+  const encoded: string[] = [];
   for (const r of stored) {
     r.prev_hash = head;
-    r.hash = recordHash(r as StoredRecord & { prev_hash: string });
+    const text = hashedJson(r as StoredRecord & { prev_hash: string });
+    r.hash = sha256Hex(text);
     head = r.hash;
+    // The hashed text leaves out only hash, size and images[].evicted; a record with an
+    // evicted image (never a new one) is stored the plain way.
+    const plain = r.images.some((i) => i.evicted !== undefined) || !Number.isFinite(r.size);
+    encoded.push(plain ? JSON.stringify(r) : `{"hash":"${r.hash}","size":${r.size},${text.slice(1)}`);
   }
-  return head;
+  return { head, encoded };
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
