@@ -259,6 +259,9 @@ export class Uplink {
         continue;
       }
       this.applyConnack(connack.properties);
+      // mqtt.js leaves Nagle on: small publishes then wait for the broker's TCP ACKs, and
+      // the drain idles. (TLS sockets have setNoDelay too.)
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       this.state = 'online';
       this.connectedSince = new Date().toISOString();
       const outage = this.offlineSince ? Date.now() - Date.parse(this.offlineSince) : 0;
