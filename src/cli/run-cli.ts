@@ -1,11 +1,10 @@
 // The lpr-gateway command line: `start` (default). Each subcommand lives in its own file.
 import { Command, InvalidArgumentError } from 'commander';
-import { hashPassword } from '../outbound/broker-access.js';
 import { VERSION } from '../version.js';
-import { startCommand } from './start-command.js';
-import { exportCommand, type ExportFlags } from './export-command.js';
-import { simulateCommand, type SimulateFlags } from './simulate-command.js';
-import { statusCommand } from './status-command.js';
+// Subcommands are imported when they run: a static import would load every command's
+// dependencies (the simulator's Socket.IO client, image encoder…) into the running gateway.
+import type { ExportFlags } from './export-command.js';
+import type { SimulateFlags } from './simulate-command.js';
 import type { ParkedFlags } from './parked-command.js';
 import type { VerifyFlags } from './evidence-commands.js';
 

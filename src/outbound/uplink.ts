@@ -7,7 +7,7 @@
 // delivered as it is gets parked (PoisonGuard) instead of blocking its lane; on a slow
 // link the PUBACK deadline grows with the bytes ahead, and images go within a byte window.
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
@@ -233,9 +233,11 @@ export class Uplink {
 
   private async run(): Promise<void> {
     const { logger } = this.deps;
+    // Loaded here, not at import: a gateway without an uplink never holds mqtt.js in memory.
+    const { connect } = await import('mqtt');
     while (!this.stopped) {
       this.state = 'connecting';
-      const client = mqtt.connect(this.opts.url, this.clientOptions());
+      const client = connect(this.opts.url, this.clientOptions());
       this.client = client;
       let refused = false;
       client.on('error', (err) => {
