@@ -248,9 +248,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       timers.push(setInterval(() => void statusPublisher.run(), config.uplink.statusInterval));
       if (evidence) timers.push(setInterval(() => void evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint failed')), config.evidence.checkpointInterval));
       if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
-      await listenOn(server, config.http.port, config.http.host);
+      await listenOn(server, config.http.port, config.http.host, 'http.port');
       if (tlsServer) {
-        await listenOn(tlsServer, config.http.tls.port, config.http.host);
+        await listenOn(tlsServer, config.http.tls.port, config.http.host, 'http.tls.port');
         logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
       }
       running = true;

@@ -1,7 +1,8 @@
 // `lpr-gateway start`: loads config, runs the gateway, stops it gracefully on SIGTERM/SIGINT.
-import { ConfigError, loadConfig } from '../config/load-config.js';
+import { ConfigError, loadConfig, unknownEnvNames } from '../config/load-config.js';
 import { createLogger } from '../create-logger.js';
 import { createGateway } from '../gateway.js';
+import { explainStartupError } from './startup-errors.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -17,7 +18,27 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.log);
-  const gateway = createGateway(config, logger);
+  for (const { name, closest } of unknownEnvNames()) {
+    logger.warn({ variable: name, closest }, `${name} is not a setting and is ignored; did you mean ${closest}?`);
+  }
+  const failed = (err: unknown): never => {
+    const problem = explainStartupError(err, config);
+    if (!problem) {
+      logger.fatal({ err }, 'gateway failed to start');
+    } else {
+      logger.debug({ err }, 'start-up failure in detail');
+      logger.fatal({ setting: problem.setting }, problem.message);
+      // journald shows stderr too; a terminal user sees the line even with JSON logs.
+      if (!config.log.pretty) process.stderr.write(`lpr-gateway: ${problem.message}\n`);
+    }
+    process.exit(1);
+  };
+  let gateway: ReturnType<typeof createGateway>;
+  try {
+    gateway = createGateway(config, logger);
+  } catch (err) {
+    return failed(err);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -41,7 +62,6 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
   try {
     await gateway.start();
   } catch (err) {
-    logger.fatal({ err }, 'gateway failed to start');
-    process.exit(1);
+    failed(err);
   }
 }

@@ -114,3 +114,27 @@ export function loadConfig(opts: LoadConfigOptions = {}): GatewayConfig {
   }
   return result.data;
 }
+
+/** LPRGW_* variables read besides the settings in ENV_KEYS. */
+const OTHER_ENV_NAMES = ['LPRGW_CONFIG'];
+
+/**
+ * LPRGW_* variables that set nothing (a typo such as LPRGW_UPLINK_ULR is otherwise ignored
+ * in silence), each with the known name closest to it.
+ */
+export function unknownEnvNames(env: NodeJS.ProcessEnv = process.env): { name: string; closest: string }[] {
+  const known = [...Object.keys(ENV_KEYS), ...OTHER_ENV_NAMES];
+  return Object.keys(env)
+    .filter((name) => name.startsWith('LPRGW_') && !known.includes(name))
+    .map((name) => ({ name, closest: known.reduce((best, k) => (editDistance(name, k) < editDistance(name, best) ? k : best)) }));
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}

@@ -26,6 +26,19 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'not a known IANA time zone (e.g. Asia/Bangkok)');
 
+/** Schemes mqtt.js connects with; anything else would be retried forever or crash. */
+const BROKER_SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
+
+const brokerUrl = z.string().refine((v) => {
+  if (v === '') return true;
+  try {
+    const u = new URL(v);
+    return BROKER_SCHEMES.includes(u.protocol) && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be empty (no uplink) or a broker URL such as mqtts://broker.example.com:8883 (schemes: mqtt, mqtts, ws, wss)');
+
 /** Ids that become MQTT topic levels and file names (same rule as camera ids). */
 const topicSafeId = z.string().min(1).max(64).regex(/^[^/+#\u0000-\u001f\u007f]+$/, 'must not contain / + # or control characters');
 
@@ -124,7 +137,7 @@ export const configSchema = z.strictObject({
   }),
   uplink: section({
     /** Cloud broker, e.g. mqtts://host:8883; empty = no uplink. */
-    url: z.string().default(''),
+    url: brokerUrl.default(''),
     username: z.string().default(''),
     password: z.string().default(''),
     /** Prepended to every upstream topic (e.g. "site-a/"). */

@@ -4,8 +4,10 @@
 //   <dataDir>/blobs/   image files by SHA-256, reference-counted (BlobStore)
 //   <dataDir>/broker/  LevelDB of the embedded MQTT broker's sessions (aedes-persistence-level)
 //   <dataDir>/keys/    the Ed25519 key that signs evidence checkpoints (mode 600)
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+//   <dataDir>/gateway.pid  pid of the process holding the store open (LevelDB's lock says
+//                          only that it is held; this says by whom)
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { BlobStore } from './blob-store.js';
 import { LevelRecordLog } from './level-record-log.js';
@@ -50,7 +52,7 @@ export interface Store {
 
 export function createStore(dataDir: string, o: StoreOptions): Store {
   const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true });
+  makeDataDir(dir);
   const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'));
   const log = o.log ?? new LevelRecordLog({
     location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, chain: o.chain,
@@ -73,9 +75,43 @@ export function createStore(dataDir: string, o: StoreOptions): Store {
     async open() {
       await blobs.open();
       await log.open();
+      if (!o.log) writeFileSync(join(dir, PID_FILE), `${process.pid}\n`);
     },
-    close: () => log.close(),
+    async close() {
+      await log.close();
+      if (!o.log) rmSync(join(dir, PID_FILE), { force: true });
+    },
   };
+}
+
+const PID_FILE = 'gateway.pid';
+
+function makeDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    // Recursive mkdir says ENOENT when the parent is read-only or forbidden; a plain mkdir
+    // of the last level then fails with the real reason (EROFS, EACCES) for the operator.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(dir))) mkdirSync(dir);
+    throw err;
+  }
+}
+
+/** The live process that holds `dataDir` open, if it said so. */
+export function storeHolder(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(resolve(dataDir), PID_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 /** A stopped gateway's store, opened for reading and maintenance (export, CLI). */

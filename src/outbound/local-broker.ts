@@ -94,13 +94,13 @@ export class LocalBroker {
 
     const server = createServer((socket) => this.broker!.handle(socket));
     this.server = server;
-    await listenOn(server, this.opts.port, this.opts.host);
+    await listenOn(server, this.opts.port, this.opts.host, 'mqtt.port');
     const addr = server.address() as AddressInfo;
     logger.info({ host: addr.address, port: addr.port }, 'mqtt broker listening');
     if (this.opts.tls) {
       const tlsServer = createTlsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (socket) => this.broker!.handle(socket));
       this.tlsServer = tlsServer;
-      await listenOn(tlsServer, this.opts.tls.port, this.opts.host);
+      await listenOn(tlsServer, this.opts.tls.port, this.opts.host, 'mqtt.tls.port');
       logger.info({ host: this.opts.host, port: (tlsServer.address() as AddressInfo).port }, 'mqtt broker listening (TLS)');
     }
   }

@@ -1,15 +1,31 @@
-// Runs the lpr-gateway command (src/main.ts through tsx) as an operator would.
+// Runs the lpr-gateway command (src/main.ts through tsx) as an operator would. A command
+// still running after `timeoutMs` is killed and reported as such, never left to hang a test.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; out: string; err: string }> {
+export interface CliResult {
+  code: number | null;
+  out: string;
+  err: string;
+  timedOut: boolean;
+}
+
+export function cli(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
+  let timedOut = false;
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdin.end(opts.input ?? '');
-  return new Promise((ok) => child.on('close', (code) => ok({ code, out, err })));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, opts.timeoutMs ?? 60_000);
+  return new Promise((ok) => child.on('close', (code) => {
+    clearTimeout(timer);
+    ok({ code, out, err, timedOut });
+  }));
 }
