@@ -5,7 +5,12 @@ import pino, { type Logger } from 'pino';
 
 export interface LoggerOptions {
   level: string;
-  pretty: boolean;
+  /** "auto": human-readable on a terminal, JSON otherwise (journald, pipes). */
+  pretty: boolean | 'auto';
+}
+
+export function isPretty(pretty: boolean | 'auto'): boolean {
+  return pretty === 'auto' ? process.stdout.isTTY === true : pretty;
 }
 
 const REDACT = [
@@ -16,7 +21,7 @@ const REDACT = [
 export function createLogger(opts: LoggerOptions): Logger {
   const options = { level: opts.level, base: { service: 'lpr-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } };
   // pino-pretty as a stream in this thread: no worker thread to outlive a fast exit.
-  if (!opts.pretty) return pino(options);
+  if (!isPretty(opts.pretty)) return pino(options);
   // Loaded only when asked for: a service logging JSON does not carry the prettifier.
   const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   return pino(options, pretty({ colorize: process.stdout.isTTY, sync: true }));

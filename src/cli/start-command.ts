@@ -1,7 +1,8 @@
 // `lpr-gateway start`: loads config, runs the gateway, stops it gracefully on SIGTERM/SIGINT.
 import { ConfigError, loadConfig, unknownEnvNames } from '../config/load-config.js';
-import { createLogger } from '../create-logger.js';
+import { createLogger, isPretty } from '../create-logger.js';
 import { createGateway } from '../gateway.js';
+import { startBanner } from './start-banner.js';
 import { explainStartupError } from './startup-errors.js';
 
 const STOP_DEADLINE_MS = 10_000;
@@ -29,7 +30,7 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
       logger.debug({ err }, 'start-up failure in detail');
       logger.fatal({ setting: problem.setting }, problem.message);
       // journald shows stderr too; a terminal user sees the line even with JSON logs.
-      if (!config.log.pretty) process.stderr.write(`lpr-gateway: ${problem.message}\n`);
+      if (!isPretty(config.log.pretty)) process.stderr.write(`lpr-gateway: ${problem.message}\n`);
     }
     process.exit(1);
   };
@@ -64,4 +65,5 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
   } catch (err) {
     failed(err);
   }
+  if (isPretty(config.log.pretty)) process.stdout.write(startBanner(config, gateway.httpAddress(), gateway.mqttAddress()));
 }

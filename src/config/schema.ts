@@ -184,8 +184,11 @@ export const configSchema = z.strictObject({
   }),
   log: section({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Human-readable log lines instead of JSON (for a terminal). */
-    pretty: bool(false),
+    /** Human-readable log lines instead of JSON; "auto" = when stdout is a terminal. */
+    pretty: z.preprocess(
+      (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+      z.union([z.literal('auto'), z.boolean()]),
+    ).default('auto'),
   }),
 });
 

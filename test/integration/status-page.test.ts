@@ -2,7 +2,7 @@
 // while the camera simulator runs: cameras appear with Thai plate text and thumbnails,
 // then go offline when the simulator stops.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -13,11 +13,22 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-test('status page shows cameras, plates and thumbnails live, then offline', async () => {
-  const gw = await startTestGateway({ camera: { offlineAfter: '2s', presenceSchedule: '* * * * * *' } });
-  const browser = await chromium.launch({
+/** Debian's Chromium, or a failure within seconds saying how to get it — never a hang. */
+function launchChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium fonts-thai-tlwg (npm test installs it when run as root)`);
+  return chromium.launch({
     executablePath: CHROMIUM,
+    timeout: 30_000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+test('status page shows cameras, plates and thumbnails live, then offline', async () => {
+  // The browser first: if it cannot start, no gateway is left running to hold the test open.
+  const browser = await launchChromium();
+  const gw = await startTestGateway({ camera: { offlineAfter: '2s', presenceSchedule: '* * * * * *' } }).catch(async (err: unknown) => {
+    await browser.close();
+    throw err;
   });
   const tmp = makeTempDir();
   try {
