@@ -11,7 +11,8 @@ export interface SimulateFlags {
   images: string;
   transport: string;
   profile: string;
-  checkpoint: string;
+  checkpoint?: string;
+  healthInterval: string;
   timeout: string;
   retryInterval: string;
   maxRetries: string;
@@ -36,12 +37,19 @@ export async function simulateCommand(f: SimulateFlags): Promise<number> {
     duration: positive('duration', f.duration, true), imageBytes,
     transport: oneOf('transport', f.transport, ['auto', 'socketio', 'rest'] as const),
     profile: oneOf('profile', f.profile, ['contract', 'deployed'] as const),
-    checkpointId: f.checkpoint, timeoutMs: positive('timeout', f.timeout) * 1000,
+    checkpointId: f.checkpoint, timeoutMs: positive('timeout', f.timeout) * 1000, healthIntervalMs: positive('health-interval', f.healthInterval, true) * 1000,
     retryIntervalMs: positive('retry-interval', f.retryInterval, true) * 1000, maxRetries: Math.round(positive('max-retries', f.maxRetries, true)),
   }, (s) => process.stderr.write(`\r${s.seconds.toFixed(0)} s  sent ${s.sent}  acked ${s.acked}  failed ${s.failed}  p50 ${s.p50_ms ?? '-'} ms   `));
   process.once('SIGINT', () => sim.stop());
   const summary = await sim.done;
   process.stderr.write('\n');
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return summary.failed > 0 || summary.acked === 0 ? 1 : 0;
+  const failing = summary.failed > 0 || summary.acked === 0;
+  if (failing) {
+    const reasons = Object.entries(summary.errors).sort((a, b) => b[1] - a[1]);
+    process.stderr.write(`simulate (${summary.profile} profile, ${summary.transport}): ${summary.acked} of ${summary.sent} acknowledged against ${f.url}\n`);
+    for (const [reason, n] of reasons) process.stderr.write(`  ${n} × ${reason}\n`);
+    if (reasons.length === 0) process.stderr.write('  nothing was sent: no camera got going (see the reasons above)\n');
+  }
+  return failing ? 1 : 0;
 }

@@ -1,5 +1,8 @@
-// Runs N simulated cameras at R detections/s each for a while, with a progress callback
-// once a second and a summary at the end (sent, acked, failed, latency).
+// Runs N simulated cameras at R detections/s each (and a health report every
+// healthIntervalMs) for a while, with a progress callback once a second and a summary at
+// the end: sent, acked, failed with reasons, latency. The duration holds on every path:
+// when it is up, retry waits and requests in progress end too.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SimCamera, type Profile, type SimStats, type TransportChoice } from './sim-camera.js';
 import { frameJpeg, plateJpeg } from './sim-images.js';
 
@@ -13,17 +16,26 @@ export interface SimulationOptions {
   imageBytes: number;
   transport: TransportChoice;
   profile: Profile;
-  checkpointId: string;
+  /** Omitted: the gateway's own checkpoint id applies. */
+  checkpointId?: string | undefined;
   timeoutMs: number;
   retryIntervalMs: number;
   maxRetries: number;
+  /** A health report per camera this often; 0 = none. */
+  healthIntervalMs?: number;
 }
 
 export interface SimulationSummary {
+  profile: Profile;
+  /** What the cameras used: socketio, rest, or none (never got going). */
+  transport: string;
   cameras: number;
   sent: number;
   acked: number;
   failed: number;
+  health: number;
+  /** Failure reason → count. */
+  errors: Record<string, number>;
   p50_ms: number | null;
   p99_ms: number | null;
   seconds: number;
@@ -34,38 +46,54 @@ export interface Simulation {
   done: Promise<SimulationSummary>;
 }
 
-function summarise(all: SimStats[], cameras: number, seconds: number): SimulationSummary {
+function summarise(o: SimulationOptions, all: SimStats[], seconds: number): SimulationSummary {
   const lat = all.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const pick = (q: number) => (lat.length ? Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * q))]! * 10) / 10 : null);
-  const sum = (k: 'sent' | 'acked' | 'failed') => all.reduce((n, s) => n + s[k], 0);
-  return { cameras, sent: sum('sent'), acked: sum('acked'), failed: sum('failed'), p50_ms: pick(0.5), p99_ms: pick(0.99), seconds };
+  const sum = (k: 'sent' | 'acked' | 'failed' | 'health') => all.reduce((n, s) => n + s[k], 0);
+  const errors: Record<string, number> = {};
+  for (const s of all) for (const [reason, n] of Object.entries(s.errors)) errors[reason] = (errors[reason] ?? 0) + n;
+  return {
+    profile: o.profile, transport: [...new Set(all.map((s) => s.transport))].sort().join('+'), cameras: o.cameras,
+    sent: sum('sent'), acked: sum('acked'), failed: sum('failed'), health: sum('health'), errors, p50_ms: pick(0.5), p99_ms: pick(0.99), seconds,
+  };
 }
 
 export function runSimulation(o: SimulationOptions, progress?: (s: SimulationSummary) => void): Simulation {
-  let stopped = false;
+  const end = new AbortController();
   const frame = o.imageBytes > 0 ? frameJpeg(o.imageBytes) : undefined;
   const cams = Array.from({ length: o.cameras }, (_, i) => new SimCamera({
     url: o.url, cameraId: `sim-${i + 1}`, checkpointId: o.checkpointId, profile: o.profile, transport: o.transport,
-    frame, plate: plateJpeg(i), timeoutMs: o.timeoutMs, retryIntervalMs: o.retryIntervalMs, maxRetries: o.maxRetries,
+    frame, plate: plateJpeg(i), timeoutMs: o.timeoutMs, retryIntervalMs: o.retryIntervalMs, maxRetries: o.maxRetries, signal: end.signal,
   }));
   const t0 = Date.now();
   const elapsed = () => (Date.now() - t0) / 1000;
-  const ticker = progress ? setInterval(() => progress(summarise(cams.map((c) => c.stats), o.cameras, elapsed())), 1000) : undefined;
+  const deadline = o.duration > 0 ? setTimeout(() => end.abort(), o.duration * 1000) : undefined;
+  const ticker = progress ? setInterval(() => progress(summarise(o, cams.map((c) => c.stats), elapsed())), 1000) : undefined;
+  const pause = (ms: number) => sleep(ms, undefined, { signal: end.signal }).catch(() => undefined);
   const done = (async () => {
     await Promise.all(cams.map((c) => c.start()));
-    await Promise.all(cams.map(async (cam) => {
-      const interval = 1000 / o.rate;
-      let next = Date.now();
-      while (!stopped && (o.duration <= 0 || elapsed() < o.duration)) {
-        await cam.tick();
-        next += interval;
-        const wait = next - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-    }));
+    await Promise.all(cams.flatMap((cam) => [
+      (async () => {
+        const interval = 1000 / o.rate;
+        let next = Date.now();
+        while (!end.signal.aborted) {
+          await cam.tick();
+          next += interval;
+          await pause(Math.max(0, next - Date.now()));
+        }
+      })(),
+      (async () => {
+        if (!o.healthIntervalMs) return;
+        while (!end.signal.aborted) {
+          await cam.healthTick();
+          await pause(o.healthIntervalMs);
+        }
+      })(),
+    ]));
     for (const c of cams) c.stop();
+    clearTimeout(deadline);
     if (ticker) clearInterval(ticker);
-    return summarise(cams.map((c) => c.stats), o.cameras, elapsed());
+    return summarise(o, cams.map((c) => c.stats), elapsed());
   })();
-  return { stop: () => { stopped = true; }, done };
+  return { stop: () => end.abort(), done };
 }

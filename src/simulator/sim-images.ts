@@ -25,9 +25,22 @@ export function plateJpeg(seed = 0): Buffer {
   }, 85);
 }
 
-/** A noisy road-like frame of about `bytes` bytes (noise keeps JPEG from shrinking it). */
+/**
+ * A noisy road-like frame of exactly `bytes` bytes (noise keeps JPEG from shrinking it):
+ * encoded a little under the size, then padded with JPEG comment segments, which every
+ * decoder skips.
+ */
 export function frameJpeg(bytes: number): Buffer {
-  const pixels = Math.max(64 * 64, Math.round(bytes / 0.9));
+  let pixels = Math.max(64 * 64, Math.round(bytes / 0.9));
+  let jpg = road(pixels);
+  for (let i = 0; i < 3 && (jpg.length > bytes || jpg.length < bytes * 0.9); i++) {
+    pixels = Math.max(64 * 64, Math.round(pixels * (bytes / jpg.length) * 0.97));
+    jpg = road(pixels);
+  }
+  return jpg.length < bytes ? padJpeg(jpg, bytes) : jpg;
+}
+
+function road(pixels: number): Buffer {
   const width = Math.max(64, Math.round(Math.sqrt(pixels * (16 / 9))));
   const height = Math.max(36, Math.round(pixels / width));
   let n = 12345;
@@ -37,4 +50,23 @@ export function frameJpeg(bytes: number): Buffer {
     const road = y > height * 0.55 ? 70 : 140;
     return [road + noise, road + noise, road + 10 + noise];
   }, 92);
+}
+
+/** Inserts COM segments (FF FE, length, text) after SOI until the file is `bytes` long. */
+function padJpeg(jpg: Buffer, bytes: number): Buffer {
+  const parts: Buffer[] = [jpg.subarray(0, 2)];
+  let missing = bytes - jpg.length;
+  while (missing > 0) {
+    // A segment is 4 bytes of marker and length plus its text (at most 65 533 bytes); keep
+    // the last one at least 4 bytes long so the total comes out exact.
+    const rest = missing - 65_537;
+    const size = rest > 0 && rest < 4 ? missing - 4 : Math.min(missing, 65_537);
+    const text = Math.max(0, size - 4);
+    const seg = Buffer.alloc(4 + text, 0x20);
+    seg[0] = 0xff; seg[1] = 0xfe; seg.writeUInt16BE(text + 2, 2);
+    parts.push(seg);
+    missing -= seg.length;
+  }
+  parts.push(jpg.subarray(2));
+  return Buffer.concat(parts);
 }
