@@ -14,7 +14,7 @@ import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { liveImages, ownBytes, planRefs, refDeltas, type RefDelta } from './image-refs.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import { chain, GENESIS_HASH } from './record-hash.js';
+import { chain, GENESIS_HASH, prepareHash, type HashedMembers } from './record-hash.js';
 import type {
   AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
 } from './record-log.js';
@@ -45,6 +45,8 @@ export interface BaseLogOptions {
 interface Pending {
   record: NewRecord;
   dedupeKey: string | undefined;
+  /** The record's hashed text made at append (see prepareHash). */
+  hashed: HashedMembers | undefined;
 }
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
@@ -118,12 +120,13 @@ export abstract class BaseRecordLog implements RecordLog {
   append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
     const key = opts.dedupeKey;
-    if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined }));
+    const hashed = this.base.chain === false ? undefined : prepareHash(record);
+    if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined, hashed }));
     // A resend racing its original joins the original's promise; stored ones are found
     // by the batch writer with one read per batch (not one per record).
     const pending = this.pendingByKey.get(key);
     if (pending) return pending.then((r) => ({ ...r, duplicate: true }));
-    const result = this.track(this.committer.submit({ record, dedupeKey: key }));
+    const result = this.track(this.committer.submit({ record, dedupeKey: key, hashed }));
     this.pendingByKey.set(key, result);
     const forget = () => this.pendingByKey.delete(key);
     result.then(forget, forget);
@@ -446,7 +449,7 @@ export abstract class BaseRecordLog implements RecordLog {
       });
       const last = firstSeq + stored.length - 1;
       // The chain is extended inside the same synced batch: a crash never leaves a gap.
-      const linked = this.base.chain === false ? undefined : chain(stored, this.head?.hash ?? GENESIS_HASH);
+      const linked = this.base.chain === false ? undefined : chain(stored, this.head?.hash ?? GENESIS_HASH, fresh.map((p) => p.hashed));
       const head = linked ? { seq: last, hash: linked.head } : undefined;
       // Reserved before awaiting, and never handed back: a failed (unacknowledged) batch
       // may still surface after LevelDB's recovery, so its seqs are not reused.

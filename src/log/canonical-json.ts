@@ -49,9 +49,21 @@ function writeObject(obj: Record<string, unknown>): string {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     if (!first) out += ',';
     first = false;
-    out += JSON.stringify(k) + ':' + write(v);
+    out += quotedKey(k) + write(v);
   }
   return out + '}';
+}
+
+// Records repeat the same few dozen keys: quoting each once saves a string per member.
+const KEY_CACHE = new Map<string, string>();
+
+function quotedKey(k: string): string {
+  let q = KEY_CACHE.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}:`;
+    if (KEY_CACHE.size < 4096) KEY_CACHE.set(k, q);
+  }
+  return q;
 }
 
 // Default sort compares UTF-16 code units, which is what RFC 8785 asks for.
