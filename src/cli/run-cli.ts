@@ -26,6 +26,21 @@ export async function runCli(argv: string[]): Promise<void> {
     .action(async (opts: { url: string; json?: boolean }) => {
       process.exitCode = await (await import('./status-command.js')).statusCommand(opts);
     });
+  const config = program.command('config').description('check or show the configuration (file + LPRGW_* environment)');
+  config
+    .command('check')
+    .description('validate it as start-up would: exit 0, or 2 naming every bad setting')
+    .option('-c, --config <file>', 'operator config file (default: LPRGW_CONFIG)')
+    .action(async (opts: { config?: string }) => {
+      process.exitCode = (await import('./config-command.js')).configCheck(opts);
+    });
+  config
+    .command('show')
+    .description('print every effective setting and where it came from (default, file, env); secrets masked')
+    .option('-c, --config <file>', 'operator config file (default: LPRGW_CONFIG)')
+    .action(async (opts: { config?: string }) => {
+      process.exitCode = (await import('./config-command.js')).configShow(opts);
+    });
   program
     .command('simulate')
     .description('simulated cameras: the documented sender (contract) or the deployed cameras (deployed)')

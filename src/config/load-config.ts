@@ -88,18 +88,42 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig(opts: LoadConfigOptions = {}): GatewayConfig {
+  return loadConfigWithOrigins(opts).config;
+}
+
+/** Where a setting's value came from. */
+export type Origin = 'default' | 'file' | 'env' | 'override';
+
+export interface LoadedConfig {
+  config: GatewayConfig;
+  /** The operator file read, if any. */
+  file: string | undefined;
+  /** Setting path → origin, for every setting not at its default (`config show`). */
+  origins: Map<string, { origin: Origin; env?: string }>;
+}
+
+export function loadConfigWithOrigins(opts: LoadConfigOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   const merged: Tree = readYaml(DEFAULT_CONFIG_FILE);
+  const origins = new Map<string, { origin: Origin; env?: string }>();
   const file = opts.file ?? env.LPRGW_CONFIG;
-  if (file) mergeInto(merged, readYaml(file));
+  if (file) {
+    const tree = readYaml(file);
+    for (const path of leafPaths(tree)) origins.set(path, { origin: 'file' });
+    mergeInto(merged, tree);
+  }
   const fromEnv = new Map<string, string>();
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '' && !path.startsWith('uplink.') && path !== 'admin.token') continue;
     setPath(merged, path, value);
     fromEnv.set(path, name);
+    origins.set(path, { origin: 'env', env: name });
   }
-  if (opts.overrides) mergeInto(merged, opts.overrides);
+  if (opts.overrides) {
+    for (const path of leafPaths(opts.overrides)) origins.set(path, { origin: 'override' });
+    mergeInto(merged, opts.overrides);
+  }
 
   const result = configSchema.safeParse(merged);
   if (!result.success) {
@@ -112,7 +136,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): GatewayConfig {
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return { config: result.data, file, origins };
+}
+
+/** Dotted paths of a tree's leaves (arrays are leaves). */
+export function leafPaths(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => (isTree(v) ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
 /** LPRGW_* variables read besides the settings in ENV_KEYS. */

@@ -132,3 +132,36 @@ test('simulate: deployed and contract profiles end with a JSON summary; bad flag
     tmp.remove();
   }
 });
+
+test('config check: 0 for a good file, 2 naming every bad key; config show: each setting with its origin, secrets masked', async () => {
+  const tmp = makeTempDir();
+  try {
+    const good = join(tmp.dir, 'good.yaml');
+    writeFileSync(good, 'http:\n  port: 9000\nadmin:\n  token: supersecret-admin\ncamera:\n  tokens:\n    cam-1: camera-secret-1\n');
+    const ok = await cli(['config', 'check', '--config', good], { env: { LPRGW_MQTT_PORT: '1999' } });
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /configuration OK: file .*good\.yaml, 3 setting\(s\) from the file, 1 from the environment/);
+
+    const bad = join(tmp.dir, 'bad.yaml');
+    writeFileSync(bad, 'http:\n  port: 99999\nmqtt:\n  colour: blue\n');
+    const no = await cli(['config', 'check', '--config', bad], { env: { LPRGW_UPLINK_URL: 'ftp://broker' } });
+    assert.equal(no.code, 2);
+    assert.match(no.err, /http\.port: /);
+    assert.match(no.err, /mqtt\.colour: unknown setting/);
+    assert.match(no.err, /uplink\.url: .*\(from LPRGW_UPLINK_URL\)/);
+
+    const show = await cli(['config', 'show', '--config', good], { env: { LPRGW_UPLINK_URL: 'mqtts://cloud.example:8883', LPRGW_UPLINK_PASSWORD: 'uplink-secret', LPRGW_UPLINK_PASWORD: 'typo' } });
+    assert.equal(show.code, 0, show.err);
+    const line = (key: string) => show.out.split('\n').find((l) => l.startsWith(`${key} `)) ?? '';
+    assert.match(line('http.port'), /9000\s+\(file\)$/);
+    assert.match(line('mqtt.port'), /1883\s+\(default\)$/);
+    assert.match(line('uplink.url'), /"mqtts:\/\/cloud\.example:8883"\s+\(env LPRGW_UPLINK_URL\)$/);
+    assert.match(line('uplink.password'), /\*{8} \(set\)\s+\(env LPRGW_UPLINK_PASSWORD\)$/);
+    assert.match(line('admin.token'), /\*{8} \(set\)\s+\(file\)$/);
+    assert.match(line('camera.tokens.cam-1'), /\*{8} \(set\)/);
+    for (const secret of ['supersecret-admin', 'camera-secret-1', 'uplink-secret']) assert.ok(!show.out.includes(secret), `${secret} printed`);
+    assert.match(show.err, /LPRGW_UPLINK_PASWORD is not a setting and is ignored; did you mean LPRGW_UPLINK_PASSWORD\?/);
+  } finally {
+    tmp.remove();
+  }
+});
