@@ -123,7 +123,10 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   store.setDeliveredSeq(deliveredSeq);
   const retention = store.retention;
   const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
-  const liveView = new LiveView(log, () => ({ gateway_id: config.gatewayId, uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null }));
+  const liveView = new LiveView(log, () => ({
+    gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
+    store: store.admission.usage(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
+  }));
   observers.push(metrics, liveView);
   let running = false;
   const readiness = () => {

@@ -47,6 +47,15 @@ export class StoreAdmission {
     return this.free;
   }
 
+  /** What the store uses against its quota, and what the data filesystem has left. */
+  usage(): { used_bytes: number; quota_bytes: number; disk_free_bytes: number; disk_free_min_bytes: number } {
+    const free = this.freeBytes();
+    return {
+      used_bytes: this.used(), quota_bytes: this.o.maxBytes,
+      disk_free_bytes: Number.isFinite(free) ? free : 0, disk_free_min_bytes: this.o.minFreeBytes,
+    };
+  }
+
   /** Bytes reserved by admitted messages not yet appended. */
   get pendingBytes(): number {
     return this.reserved;

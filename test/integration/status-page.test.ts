@@ -55,11 +55,34 @@ test('status page shows cameras, plates and thumbnails live, then offline', asyn
     }
     await page.waitForSelector('[data-camera="sim-1"][data-state="offline"]', { timeout: 15_000 });
     await page.screenshot({ path: join(tmp.dir, 'offline.png') });
-    const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    // What an operator reads besides cameras: version and uptime, store against quota,
+    // 24-hour times in the gateway's zone.
+    assert.match(await page.locator('#about').textContent() ?? '', /^version \d+\.\d+\.\d+ · up \d+ s$/);
+    assert.match(await page.locator('#store').textContent() ?? '', /^store [\d.]+ [kMG]B of [\d.]+ [kMG]B quota \(\d+ %\) · disk free [\d.]+ [kMG]B$/);
+    assert.match(await page.locator('#updated').textContent() ?? '', /^updated ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/);
+    // Thai, by the switch, remembered across a reload.
+    await page.click('#lang');
+    assert.equal(await page.locator('h1 [data-t="title"]').textContent(), 'เกตเวย์อ่านป้ายทะเบียน');
+    assert.equal(await page.locator('[data-camera="sim-1"] .pill').textContent(), 'ออฟไลน์');
+    await page.reload();
+    await page.waitForSelector('[data-camera="sim-1"]');
+    assert.match(await page.locator('#about').textContent() ?? '', /^เวอร์ชัน /);
+    // A rejection with a long message must not widen the page on a phone.
+    const bad = await fetch(`${gw.url}/api/statistics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'detection_result', camera_id: 'sim-1', timestamp: 'x'.repeat(200) }) });
+    assert.equal(bad.status, 400);
+    const phone = await browser.newPage({ viewport: { width: 390, height: 800 }, locale: 'th-TH' });
     await phone.goto(gw.url);
     await phone.waitForSelector('[data-camera="sim-3"]');
+    await phone.waitForSelector('#rejections tr');
     const overflow = await phone.evaluate('document.documentElement.scrollWidth > window.innerWidth');
     assert.equal(overflow, false, 'no horizontal scrolling on a phone');
+    assert.equal(await phone.locator('html').getAttribute('lang'), 'th', 'a Thai browser gets Thai');
+    // While the live feed cannot connect, the page says so instead of showing an empty shell.
+    const cut = await browser.newPage();
+    await cut.route('**/socket.io/?EIO=*', (route) => route.abort());
+    await cut.goto(gw.url);
+    assert.equal(await cut.locator('#connecting').textContent(), 'Connecting to the gateway…');
+    await cut.waitForFunction("document.getElementById('feed').textContent === 'live feed lost, reconnecting…'");
   } finally {
     await browser.close();
     await gw.stop();
