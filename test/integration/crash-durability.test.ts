@@ -8,6 +8,7 @@ import { contractDetection, deployedDetection, fakeJpeg, getJson, postJson } fro
 import { connectCamera } from '../helpers/socket-clients.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { seededRandom } from '../helpers/wait-and-seed.js';
 
 /** Sends until stopped; returns every id the gateway acknowledged. */
 async function restCamera(gw: GatewayProcess, stop: () => boolean, cam: string): Promise<string[]> {
@@ -44,7 +45,8 @@ async function socketCamera(gw: GatewayProcess, stop: () => boolean, cam: string
 }
 
 describe('durability', () => {
-  test('kill -9 at random moments: every acknowledged id survives (3 rounds)', async () => {
+  test('kill -9 at random moments: every acknowledged id survives (3 rounds)', async (t) => {
+    const { between } = seededRandom(t);
     const tmp = makeTempDir();
     const all: string[] = [];
     try {
@@ -55,7 +57,7 @@ describe('durability', () => {
           ...[0, 1, 2, 3].map((i) => restCamera(gw, () => stopped, `rest-${i}`)),
           ...[0, 1].map((i) => socketCamera(gw, () => stopped, `sio-${i}`)),
         ];
-        await sleep(300 + Math.random() * 1200);
+        await sleep(between(300, 1500));
         gw.child.kill('SIGKILL');
         await gw.exited;
         stopped = true;

@@ -15,22 +15,11 @@ import { MqttCollector } from '../helpers/mqtt-collector.js';
 import { contractDetection, fakeJpeg, getJson } from '../helpers/payloads.js';
 import { SmallDisk } from '../helpers/small-disk.js';
 import { connectCamera } from '../helpers/socket-clients.js';
+import { rng } from '../helpers/wait-and-seed.js';
 
 const WINDOW = 50;
 const CYCLES = 4;
 const HANG_MS = 15_000;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Camera {
   id: string;

@@ -32,7 +32,6 @@ test('hostile input over REST, Socket.IO and MQTT never crashes the gateway or s
     for (const frame of ['garbage', '42[', '4{}', '42["lpr_data",' + deep(20_000) + ']', '42["lpr_data",{"__proto__":1}]', '451-["lpr_data",{"_placeholder":true,"num":99}]', Buffer.alloc(1000, 0xff)]) {
       ws.send(frame);
     }
-    await sleep(300);
     ws.terminate();
 
     // MQTT: random bytes, then a packet header announcing 256 MB.
@@ -43,12 +42,13 @@ test('hostile input over REST, Socket.IO and MQTT never crashes the gateway or s
       await new Promise((ok) => { s.once('close', ok); setTimeout(() => { s.destroy(); ok(undefined); }, 2000); });
     }
 
-    assert.equal(gw.gateway.log.stats().detections, 0, 'nothing stored');
-    // Still serving everyone else.
+    // Still serving everyone else; and once this marker, sent after all the garbage, is
+    // stored, the garbage would have been too: only the marker is there.
     const cam = await connectCamera(gw.url, 'v4-websocket');
     const reply = await new Promise<any>((ok) => cam.emit('lpr_data', contractDetection(), ok));
     cam.close();
     assert.equal(reply.success, true);
+    assert.equal(gw.gateway.log.stats().detections, 1, 'nothing but the marker stored');
     assert.equal((await postJson(`${gw.url}/api/detection`, contractDetection())).status, 200);
     const sub = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0 });
     await new Promise((ok, fail) => { sub.once('connect', ok); sub.once('error', fail); });

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { contractDetection, fakeJpeg, postJson } from '../helpers/payloads.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { MqttCollector } from '../helpers/mqtt-collector.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -56,7 +57,10 @@ describe('embedded broker', () => {
         assert.equal(outcome, 'refused', topic);
         spoofer.end(true);
       }
-      await sleep(300);
+      // A real detection sent after the spoof attempts: once the watcher has it, anything
+      // the spoofers got through would have arrived too.
+      const marker = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'marker' }));
+      await watcher.waitFor((m) => m.some((x) => x.json?.detection_id === marker.body.detection_id), 10_000, 'the marker detection');
       assert.ok(!watcher.messages.some((m) => m.payload.toString().includes('fake')));
       // Anonymous clients are read-only everywhere.
       const other = mqtt.connect(url, { reconnectPeriod: 0 });
@@ -82,7 +86,9 @@ describe('embedded broker', () => {
       await first.connect();
       await first.close();
       const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'p1' }));
-      await sleep(300);
+      // Published to the broker (queued for the absent session) before the restart.
+      const stored = gw.gateway.log.lastSeq();
+      await waitUntil(() => gw.gateway.deliveredSeq() >= stored, 10_000, 'the local consumer to publish the detection');
       await gw.stop();
       gw = await startTestGateway(MQTT_ON, tmp.dir);
       url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;

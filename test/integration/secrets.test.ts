@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractDetection, postJson } from '../helpers/payloads.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -24,7 +25,7 @@ test('passwords and tokens are not logged', async () => {
     await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'c9' }));
     await fetch(`${gw.url}/api/detection`, { method: 'POST', headers: { authorization: 'Bearer camera-token-SECRET-3', 'content-type': 'application/json' }, body: '{bad json' });
     await fetch(`${gw.url}/api/admin/export`, { headers: { authorization: 'Bearer admin-SECRET-wrong' } });
-    await sleep(1500); // at least one failed uplink connection attempt is logged
+    await waitUntil(() => gw.logs.some((l) => l.includes('uplink connect failed')), 15_000, 'a failed uplink connection attempt in the log')
   } finally {
     gw.child.kill('SIGTERM');
     await gw.exited;

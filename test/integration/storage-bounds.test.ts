@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { freePort } from '../helpers/free-port.js';
+import { seededRandom } from '../helpers/wait-and-seed.js';
 
 const blobPath = (dataDir: string, sha: string) => join(dataDir, 'blobs', sha.slice(0, 2), sha);
 
@@ -141,7 +142,8 @@ test('disk floor: 507 + Retry-After while the disk is full, accepting again once
   }
 });
 
-test('kill -9 during ingest and eviction: the gateway restarts and every acknowledged record is there', async () => {
+test('kill -9 during ingest and eviction: the gateway restarts and every acknowledged record is there', async (t) => {
+  const { between } = seededRandom(t);
   const { spawnGateway } = await import('../helpers/gateway-process.js');
   const { makeTempDir } = await import('../helpers/temp-dir.js');
   const { writeFileSync } = await import('node:fs');
@@ -165,7 +167,7 @@ test('kill -9 during ingest and eviction: the gateway restarts and every acknowl
           }
         }
       })();
-      await sleep(1500 + Math.random() * 1000);
+      await sleep(between(1500, 2500));
       gw.child.kill('SIGKILL');
       await gw.exited;
       stop = true;

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { contractDetection, getJson } from '../helpers/payloads.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { freePort } from '../helpers/free-port.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
@@ -71,8 +72,10 @@ test('HTTPS, WSS and MQTT/TLS listeners; uplink over mqtts:// with a pinned CA',
   // A broker whose certificate the pinned CA did not sign: never connected, error reported.
   const wrong = await startTestGateway({ uplink: { url: `mqtts://127.0.0.1:${cloudTlsPort}`, ca: certs.ca }, mqtt: { enabled: false } });
   try {
-    await sleep(1500);
-    const up = (await getJson(`${wrong.url}/api/statistics`)).body.data.uplink;
+    const up = await waitUntil(async () => {
+      const u = (await getJson(`${wrong.url}/api/statistics`)).body.data.uplink;
+      return u.last_error ? u : undefined;
+    }, 15_000, 'the certificate error on /api/statistics');
     assert.notEqual(up.state, 'online');
     assert.match(String(up.last_error), /certificate|self.signed|verify/i);
   } finally {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { MqttCollector, type Received } from '../helpers/mqtt-collector.js';
@@ -38,12 +39,10 @@ describe('uplink to a real Mosquitto', () => {
           await sleep(5);
         }
       });
-      await sleep(300);
+      await waitUntil(() => acked.length >= 30, 15_000, '30 detections acknowledged before the outage');
       await cloud.stop();
       phase = 'during';
-      await sleep(1500);
-      const backlog = (await getJson(`${gw.url}/api/statistics`)).body.data.backlog;
-      assert.ok(backlog.records > 0, 'records wait while the uplink is down');
+      await waitUntil(async () => (await getJson(`${gw.url}/api/statistics`)).body.data.backlog?.records > 0, 15_000, 'records waiting while the uplink is down');
       await cloud.start();
       phase = 'after';
       await Promise.all(cameras);

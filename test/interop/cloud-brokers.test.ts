@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Nats, RabbitMq, type CloudBroker } from '../helpers/cloud-brokers.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 import { LinkRelay } from '../helpers/link-relay.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { MqttCollector, type Received } from '../helpers/mqtt-collector.js';
@@ -51,7 +52,7 @@ for (const [make, outageKind] of setups) {
             await sleep(20);
           }
         });
-        await sleep(500);
+        await waitUntil(() => acked.length >= 10, 15_000, '10 detections acknowledged before the outage');
         if (outageKind === 'link cut') link.cut();
         else await broker.stop();
         const during = acked.length;

@@ -5,26 +5,24 @@ import pino from 'pino';
 import { MemoryRecordLog } from '../../src/log/memory-record-log.js';
 import { LogConsumer } from '../../src/outbound/log-consumer.js';
 import { sampleRecord } from '../conformance/record-log-suite.js';
+import { seededRandom, waitUntil } from '../helpers/wait-and-seed.js';
 
 /** A log whose cursor writes take a random while, like a busy LevelDB. */
 class SlowCursorLog extends MemoryRecordLog {
+  constructor(private readonly random: () => number) {
+    super();
+  }
+
   override async setCursor(consumer: string, seq: number): Promise<void> {
-    await sleep(Math.random() * 3);
+    await sleep(this.random() * 3);
     return super.setCursor(consumer, seq);
   }
 }
 
-async function waitUntil(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`stalled: ${what}`);
-    await sleep(5);
-  }
-}
-
 for (const window of [1, 2, 7, 50]) {
-  test(`window ${window}: every record delivered in order, out-of-order confirmations, slow cursor saves`, async () => {
-    const log = new SlowCursorLog();
+  test(`window ${window}: every record delivered in order, out-of-order confirmations, slow cursor saves`, async (t) => {
+    const { random } = seededRandom(t);
+    const log = new SlowCursorLog(random);
     await log.open();
     for (let i = 0; i < 400; i++) await log.append(sampleRecord());
     const consumer = new LogConsumer({ log, name: 'c', window, logger: pino({ level: 'silent' }), pageSize: 37 });
@@ -35,12 +33,12 @@ for (const window of [1, 2, 7, 50]) {
       sent.push(r.seq);
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(Math.random() * 4);
+      await sleep(random() * 4);
       inFlight -= 1;
     });
     // Records appended while the consumer runs are picked up too.
     for (let i = 0; i < 50; i++) await log.append(sampleRecord());
-    await waitUntil(() => consumer.position() === 450, 20_000, `position ${consumer.position()}`);
+    await waitUntil(() => consumer.position() === 450, 20_000, 'position 450', 5);
     consumer.stop();
     await run;
     assert.deepEqual(sent, Array.from({ length: 450 }, (_, i) => i + 1));
