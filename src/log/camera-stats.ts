@@ -1,7 +1,7 @@
 // Running totals kept beside the log (per camera and overall), updated in the same synced
 // batch as the records they count, so /api/statistics is answered from memory, never a scan.
 import { ownBytes } from './image-refs.js';
-import type { StatusData, StoredRecord } from './record.js';
+import type { RecordKind, StatusData, StoredRecord } from './record.js';
 import type { CameraSummary, LogStats } from './record-log.js';
 
 export interface Totals {
@@ -31,6 +31,12 @@ export interface StatsPlan {
   /** Applies the plan to memory; call only after the batch is durable. */
   commit(): void;
 }
+
+/** Which counter a camera's own record kind adds to: a new kind must name one here (the
+ *  compiler says so), rather than being counted as something else by default. */
+const COUNTER: Record<Exclude<RecordKind, 'status'>, 'detections' | 'health' | 'registrations'> = {
+  detection: 'detections', health: 'health', register: 'registrations',
+};
 
 export class CameraStats {
   totals: Totals = emptyTotals();
@@ -68,9 +74,8 @@ export class CameraStats {
         if (prev) touched.set(r.camera_id, { ...prev, state: (r.data as StatusData).state });
         continue;
       }
-      if (r.kind === 'detection') totals.detections += 1;
-      else if (r.kind === 'health') totals.health += 1;
-      else totals.registrations += 1;
+      const counter = COUNTER[r.kind];
+      totals[counter] += 1;
       totals.lastUpdate = r.received_at;
       const row: CameraSummary = prev
         ? { ...prev, checkpoint_id: r.checkpoint_id, last_seen: r.received_at }
@@ -78,9 +83,7 @@ export class CameraStats {
             camera_id: r.camera_id, checkpoint_id: r.checkpoint_id, first_seen: r.received_at,
             last_seen: r.received_at, detections: 0, health: 0, registrations: 0,
           };
-      if (r.kind === 'detection') row.detections += 1;
-      else if (r.kind === 'health') row.health += 1;
-      else row.registrations += 1;
+      row[counter] += 1;
       touched.set(r.camera_id, row);
     }
     return {
