@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { listenOn } from './listen-on.js';
 import { Server as SocketServer } from 'socket.io';
@@ -25,7 +24,6 @@ import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import type { BlobStore } from './log/blob-store.js';
 import { createStore, type Store } from './log/open-store.js';
-import { removeOrphanBlobs } from './log/orphan-blobs.js';
 import type { RecordLog } from './log/record-log.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { LiveView } from './observability/live-view.js';
@@ -37,6 +35,8 @@ import { LogConsumer } from './outbound/log-consumer.js';
 import { gatewayCheckpointTopic, gatewayStatusTopic } from './outbound/topics.js';
 import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
+import { startSchedules } from './jobs/schedules.js';
+import { gatewayStatusDocument, readinessOf } from './observability/gateway-status.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
 import { VERSION } from './version.js';
 
@@ -97,17 +97,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       })
     : undefined;
   const localConsumer = broker ? new LogConsumer({ log, name: 'local', window: 256, logger }) : undefined;
-  const gatewayStatus = (): Record<string, unknown> => ({
-    state: 'online', gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time: new Date().toISOString(),
-    uplink: uplink
-      ? {
-          state: uplink.state, connected_since: uplink.connectedSince, offline_since: uplink.offlineSince,
-          last_error: uplink.lastError, last_error_at: uplink.lastErrorAt, parked: log.parkedCount(),
-        }
-      : { state: 'disabled' },
-    backlog: backlog?.snapshot() ?? null,
-    cameras: log.stats().cameras.length,
-  });
+  const gatewayStatus = (): Record<string, unknown> => gatewayStatusDocument({ gatewayId: config.gatewayId, startedAt, log, uplink, backlog });
   const uplink = config.uplink.url
     ? new Uplink({
         ...config.uplink,
@@ -129,19 +119,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   }));
   observers.push(metrics, liveView);
   let running = false;
-  const readiness = () => {
-    const mqttListening = !broker || broker.address() !== undefined;
-    const h = log.health();
-    const storeOk = h.state === 'open';
-    return {
-      ready: running && mqttListening && storeOk,
-      checks: {
-        log: running ? h.state : 'closed',
-        ...(storeOk ? {} : { store_error: { code: h.code, reason: h.reason, since: h.since } }),
-        mqtt: broker ? (mqttListening ? 'listening' : 'down') : 'disabled', uplink: uplink?.state ?? 'disabled',
-      },
-    };
-  };
+  const readiness = () => readinessOf(running, log, broker, uplink);
 
   // Inbound: HTTP + Socket.IO on one port.
   const viewerLogin = config.admin.viewerUser ? { user: config.admin.viewerUser, passwordHash: config.admin.viewerPasswordHash } : undefined;
@@ -187,8 +165,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header));
 
   let evidence: EvidenceCheckpoints | undefined;
-  const tasks: ScheduledTask[] = [];
-  const timers: NodeJS.Timeout[] = [];
+  let schedules: ReturnType<typeof startSchedules> | undefined;
   let localRun: ReturnType<typeof runLocalDelivery> | undefined;
 
   // One status publish at a time; stop() waits for the one under way.
@@ -239,18 +216,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         localRun = runLocalDelivery(localConsumer, send, logger);
       }
       await uplink?.start();
-      tasks.push(cron.schedule(config.camera.presenceSchedule, () => presence.sweep(), { noOverlap: true, name: 'presence' }));
-      tasks.push(cron.schedule(config.store.sweepSchedule, () => retention.sweep().catch((err: unknown) => logger.error({ err }, 'retention sweep failed')), { noOverlap: true, name: 'retention' }));
-      tasks.push(cron.schedule(config.store.compactSchedule, async () => {
-        // Dedupe entries outside the window can never match again: drop them, then compact.
-        const pruned = await log.pruneDedupe(Date.now() - config.camera.dedupeWindow);
-        const orphans = await removeOrphanBlobs(log, blobs, logger);
-        await log.compact();
-        logger.info({ prunedDedupe: pruned, orphanBlobs: orphans }, 'store maintenance done');
-      }, { noOverlap: true, name: 'compaction' }));
-      timers.push(setInterval(() => void statusPublisher.run(), config.uplink.statusInterval));
-      if (evidence) timers.push(setInterval(() => void evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint failed')), config.evidence.checkpointInterval));
-      if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
+      schedules = startSchedules({
+        config, logger, log, blobs, presence, retention, evidence, backlog, publishStatus: () => void statusPublisher.run(),
+      });
       await listenOn(server, config.http.port, config.http.host, 'http.port');
       if (tlsServer) {
         await listenOn(tlsServer, config.http.tls.port, config.http.host, 'http.tls.port');
@@ -269,8 +237,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       io.close();
       server.closeIdleConnections();
       tlsServer?.closeIdleConnections();
-      for (const t of tasks) await t.stop();
-      for (const t of timers) clearInterval(t);
+      await schedules?.stop();
       await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
       // A last checkpoint of everything accepted, while the broker and uplink still run.
       await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
