@@ -35,10 +35,10 @@ test('planEviction: removed records leave the live totals, stripped ones keep me
   const removed = rec(1, [1], 1500);
   const stripped = rec(2, [2], 1500);
   const refs = planRefs(refDeltas([removed, stripped], -1), [1, 1]);
-  const effect = planEviction('quota_images', [removed], [stripped], refs, totals);
+  const effect = planEviction('delivered_images', [removed], [stripped], refs, totals);
   assert.equal(effect.totals.liveRecords, 2);
   assert.equal(effect.totals.liveBytes, 1000, 'removed record 500 + both files 2000 left');
-  assert.equal(effect.totals.evictions.quota_images, 2);
+  assert.equal(effect.totals.evictions.delivered_images, 2);
   assert.equal(effect.rewritten.length, 1);
   assert.equal(effect.rewritten[0]!.seq, 2);
   assert.equal(effect.rewritten[0]!.size, 500);
