@@ -1,8 +1,8 @@
 // Which camera ids may send, and with which credential (config camera.tokens, knownOnly).
 // Deployed cameras send no credentials, so a camera without a configured token is let in
 // unless knownOnly is set; a camera with one must present it.
-import { timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../errors.js';
+import { sameSecret as same } from '../inbound/credentials.js';
 
 export interface CameraAccessOptions {
   tokens: Record<string, string>;
@@ -17,11 +17,6 @@ export interface CameraAccess {
   isKnownCredential(credential: string): boolean;
 }
 
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 export function createCameraAccess(o: CameraAccessOptions): CameraAccess {
   const tokens = new Map(Object.entries(o.tokens));

@@ -1,10 +1,10 @@
 // Admin endpoints: export, parked records (list, replay). Only with the admin token
 // (config admin.token / LPRGW_ADMIN_TOKEN). With no token configured they do not exist.
-import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
 import { exportRecords } from '../../log/export-records.js';
 import type { RecordLog } from '../../log/record-log.js';
+import { credentialFrom, sameSecret } from '../credentials.js';
 import { sendError } from './send-error.js';
 
 export interface AdminRouteDeps {
@@ -14,26 +14,13 @@ export interface AdminRouteDeps {
   replay?: ((seq: number) => Promise<void>) | undefined;
 }
 
-function presented(req: Request): string {
-  const auth = req.headers.authorization ?? '';
-  if (auth.startsWith('Bearer ')) return auth.slice(7);
-  const key = req.headers['x-api-key'];
-  return typeof key === 'string' ? key : '';
-}
-
-function tokenMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function createAdminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
   router.use('/api/admin', (req: Request, res: Response, next: NextFunction) => {
     if (!deps.token) return sendError(res, new GatewayError('NOT_FOUND', 'admin endpoints are off (no admin token configured)'));
-    const given = presented(req);
+    const given = credentialFrom(req.headers);
     if (!given) return sendError(res, new GatewayError('UNAUTHORIZED', 'admin token required (Authorization: Bearer ...)'));
-    if (!tokenMatches(given, deps.token)) return sendError(res, new GatewayError('FORBIDDEN', 'wrong admin token'));
+    if (!sameSecret(given, deps.token)) return sendError(res, new GatewayError('FORBIDDEN', 'wrong admin token'));
     next();
   });
   router.get('/api/admin/export', async (req, res) => {

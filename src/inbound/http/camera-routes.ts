@@ -7,6 +7,7 @@ import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
+import { credentialFrom } from '../credentials.js';
 import { successBody } from '../reply-bodies.js';
 import { sendError } from './send-error.js';
 
@@ -14,13 +15,6 @@ export interface CameraRouteDeps {
   ingest: Ingest;
   cameraAllowed: AddressCheck;
   rateLimit: ClientRateLimit;
-}
-
-function credentialOf(req: Request): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const key = req.headers['x-api-key'];
-  return typeof key === 'string' && key ? key : undefined;
 }
 
 export function createCameraRoutes(deps: CameraRouteDeps): Router {
@@ -34,7 +28,7 @@ export function createCameraRoutes(deps: CameraRouteDeps): Router {
 
   const post = (path: string, impliedKind?: MessageKind) =>
     router.post(path, async (req: Request, res: Response) => {
-      const ctx = { source: 'rest' as const, impliedKind, remote: req.socket.remoteAddress, credential: credentialOf(req) };
+      const ctx = { source: 'rest' as const, impliedKind, remote: req.socket.remoteAddress, credential: credentialFrom(req.headers) };
       try {
         try {
           deps.rateLimit.take(ctx.remote);

@@ -10,6 +10,7 @@ import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
 import type { CameraAccess } from '../../ingest/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
+import { credentialFrom } from '../credentials.js';
 import { successBody } from '../reply-bodies.js';
 import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
 import { ArrivalOrder } from '../../ingest/arrival-order.js';
@@ -23,14 +24,7 @@ export interface CameraSocketDeps {
   access: CameraAccess;
 }
 
-function credentialOf(socket: Socket): string | undefined {
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  if (typeof auth?.token === 'string' && auth.token) return auth.token;
-  const header = socket.handshake.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  const key = socket.handshake.headers['x-api-key'];
-  return typeof key === 'string' && key ? key : undefined;
-}
+const credentialOf = (socket: Socket): string | undefined => credentialFrom(socket.handshake.headers, socket.handshake.auth);
 
 function refuse(next: (err?: Error) => void, error: GatewayError): void {
   const err = new Error(error.message) as Error & { data: unknown };
