@@ -15,7 +15,7 @@ import { createHttpApp } from './inbound/http/create-http-app.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
-import { viewerAuthorized } from './inbound/http/viewer-login.js';
+import { requireViewer, viewerAuthorized } from './inbound/http/viewer-login.js';
 import { createClientRateLimit } from './inbound/client-rate-limit.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
@@ -123,18 +123,18 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   // Inbound: HTTP + Socket.IO on one port.
   const viewerLogin = config.admin.viewerUser ? { user: config.admin.viewerUser, passwordHash: config.admin.viewerPasswordHash } : undefined;
+  const viewer = requireViewer(viewerLogin);
   const cameraAllowed = createNetworkAllowlist(config.camera.networks);
   const rateLimit = createClientRateLimit(config.http.rateLimit, config.http.rateBurst);
   const app = createHttpApp({
     maxMessageBytes: config.http.maxMessageBytes,
     logger,
     refused: (error, remote) => ingest.refused(error, { source: 'rest', remote }),
-    viewerLogin,
     routers: [
-      createOpsRoutes({ registry: metrics.registry, readiness }),
+      createOpsRoutes({ registry: metrics.registry, readiness, viewer }),
       createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
       createCameraRoutes({ ingest, cameraAllowed, rateLimit }),
-      createRecordRoutes({ log, blobs }),
+      createRecordRoutes({ log, blobs, viewer }),
       createAdminRoutes({ log, token: config.admin.token, replay: uplink ? (seq) => uplink.replay(seq) : undefined }),
     ],
   });

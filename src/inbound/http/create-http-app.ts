@@ -5,7 +5,6 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { GatewayError } from '../../errors.js';
 import { sendError } from './send-error.js';
-import { viewerLoginMiddleware, type ViewerLogin } from './viewer-login.js';
 
 export interface HttpAppDeps {
   maxMessageBytes: number;
@@ -13,7 +12,6 @@ export interface HttpAppDeps {
   routers: Router[];
   /** Counts and logs camera messages refused before ingest (body too large, bad JSON). */
   refused: (error: GatewayError, remote: string | undefined) => void;
-  viewerLogin?: ViewerLogin | undefined;
 }
 
 /** body-parser's error types → our codes. */
@@ -38,7 +36,6 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(viewerLoginMiddleware(deps.viewerLogin));
   // Cameras do not always send Content-Type: every POST body is read as JSON.
   app.use(express.json({ limit: deps.maxMessageBytes, type: () => true, strict: false }));
   for (const router of deps.routers) app.use(router);

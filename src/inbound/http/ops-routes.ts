@@ -1,7 +1,7 @@
 // Endpoints for operators and supervisors: the status page (/), /healthz (the process
 // answers), /readyz (log open and broker listening; uplink state reported, not required),
 // /metrics (Prometheus).
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import { STATUS_PAGE_HTML } from '../../observability/status-page-html.js';
 
@@ -13,11 +13,13 @@ export interface Readiness {
 export interface OpsRouteDeps {
   registry: Registry;
   readiness: () => Readiness;
+  /** The viewer login, in front of what shows data to people: the status page and metrics. */
+  viewer: RequestHandler;
 }
 
 export function createOpsRoutes(deps: OpsRouteDeps): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
+  router.get('/', deps.viewer, (_req, res) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'");
     res.type('html').send(STATUS_PAGE_HTML);
   });
@@ -28,7 +30,7 @@ export function createOpsRoutes(deps: OpsRouteDeps): Router {
     const r = deps.readiness();
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', ...r.checks });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', deps.viewer, async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
   return router;

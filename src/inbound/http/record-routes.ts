@@ -1,6 +1,6 @@
 // Reading the log back over HTTP: one record by id, a page of records by seq, an image
 // blob. Used by operators, tests (crash tests check every acknowledged id) and the UI.
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
 import type { RecordKind, StoredRecord } from '../../log/record.js';
 import type { BlobStore } from '../../log/blob-store.js';
@@ -10,6 +10,8 @@ import { sendError } from './send-error.js';
 export interface RecordRouteDeps {
   log: RecordLog;
   blobs: BlobStore;
+  /** In front of every route here: all of them show camera data to people. */
+  viewer: RequestHandler;
 }
 
 const KINDS: readonly RecordKind[] = ['detection', 'health', 'register'];
@@ -36,8 +38,9 @@ function found(res: Response, record: StoredRecord | undefined, kind?: RecordKin
 
 export function createRecordRoutes(deps: RecordRouteDeps): Router {
   const router = Router();
+  const read = (path: string, handler: RequestHandler) => router.get(path, deps.viewer, handler);
 
-  router.get('/api/records', async (req, res) => {
+  read('/api/records', async (req, res) => {
     try {
       const after = intParam(req.query.after, 'after', 0);
       const limit = intParam(req.query.limit, 'limit', 100, MAX_PAGE);
@@ -52,11 +55,11 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
       sendError(res, err instanceof GatewayError ? err : new GatewayError('INTERNAL', 'reading the store failed'));
     }
   });
-  router.get('/api/records/:id', async (req, res) => found(res, await deps.log.getById(req.params.id)));
-  router.get('/api/detections/:id', async (req, res) => found(res, await deps.log.getById(req.params.id), 'detection'));
-  router.get('/api/health/:id', async (req, res) => found(res, await deps.log.getById(req.params.id), 'health'));
-  router.get('/api/images/:sha256', async (req, res) => {
-    const data = await deps.blobs.read(req.params.sha256);
+  read('/api/records/:id', async (req, res) => found(res, await deps.log.getById(String(req.params.id))));
+  read('/api/detections/:id', async (req, res) => found(res, await deps.log.getById(String(req.params.id)), 'detection'));
+  read('/api/health/:id', async (req, res) => found(res, await deps.log.getById(String(req.params.id)), 'health'));
+  read('/api/images/:sha256', async (req, res) => {
+    const data = await deps.blobs.read(String(req.params.sha256));
     if (!data) return sendError(res, new GatewayError('NOT_FOUND', 'no such image'));
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.type(data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : 'application/octet-stream').send(data);

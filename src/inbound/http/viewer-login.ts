@@ -1,7 +1,9 @@
 // Optional login for what shows data to people (status page, read-back API, metrics):
 // HTTP Basic against a scrypt hash. Browsers resend it to the same origin, which also
-// covers the status page's Socket.IO namespace.
-import type { NextFunction, Request, Response } from 'express';
+// covers the status page's Socket.IO namespace. The routes that show data put
+// requireViewer in front of themselves (record-routes registers every route it has that
+// way), so what is protected is decided where a route is written, not in a list here.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GatewayError } from '../../errors.js';
 import { verifyPassword } from '../../outbound/broker-access.js';
 import { sendError } from './send-error.js';
@@ -9,13 +11,6 @@ import { sendError } from './send-error.js';
 export interface ViewerLogin {
   user: string;
   passwordHash: string;
-}
-
-/** Paths a viewer login protects (camera endpoints and health checks stay open). */
-const PROTECTED = [/^\/$/, /^\/api\/records/, /^\/api\/detections\//, /^\/api\/health\//, /^\/api\/images\//, /^\/metrics$/];
-
-export function isProtectedPath(path: string): boolean {
-  return PROTECTED.some((p) => p.test(path));
 }
 
 /** Whether an Authorization header carries the viewer's credentials. */
@@ -27,9 +22,10 @@ export function viewerAuthorized(login: ViewerLogin, header: string | undefined)
   return decoded.slice(0, colon) === login.user && verifyPassword(decoded.slice(colon + 1), login.passwordHash);
 }
 
-export function viewerLoginMiddleware(login: ViewerLogin | undefined) {
+/** Middleware for a route that shows data: passes when no login is configured or the viewer's credentials are sent. */
+export function requireViewer(login: ViewerLogin | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!login || req.method !== 'GET' || !isProtectedPath(req.path)) return next();
+    if (!login) return next();
     if (viewerAuthorized(login, req.headers.authorization)) return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="lpr-gateway", charset="UTF-8"');
     sendError(res, new GatewayError('UNAUTHORIZED', 'login required'));
