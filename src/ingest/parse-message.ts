@@ -1,10 +1,9 @@
 // Validates and normalises one camera message, whatever transport it came on. Pure: no I/O.
 // Produces the record fields, the decoded images and the dedupe key.
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import { GatewayError, type FieldProblem } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
-import { detectionFields, healthFields, healthLevel, plateTexts } from './message-schemas.js';
+import { KIND_OF_TYPE, KINDS } from '../kinds/index.js';
 import { parseCameraTime } from './parse-timestamp.js';
 import type { DetectionData, HealthData, RecordKind } from '../log/record.js';
 import { topicIdProblem } from './topic-safe-id.js';
@@ -36,15 +35,8 @@ export interface ParsedMessage {
   dedupeKey: string;
 }
 
-const TYPES: Record<string, MessageKind> = {
-  detection_result: 'detection',
-  detection: 'detection',
-  health_check: 'health',
-  health: 'health',
-  camera_register: 'register',
-  register: 'register',
-  test: 'test',
-};
+/** `type` → kind: every kind's aliases (kinds/), and the contract's connection test. */
+const TYPES = new Map<string, MessageKind>([...KIND_OF_TYPE, ['test', 'test']]);
 
 const invalid = (path: string, message: string, code: 'VALIDATION_FAILED' | 'INVALID_ID' = 'VALIDATION_FAILED') =>
   new GatewayError(code, `${path} ${message}`, { fields: [{ path, message }] });
@@ -91,7 +83,8 @@ function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined)
     });
   }
   // Own keys only: "__proto__" or "constructor" must not find Object.prototype's.
-  const kind = typeof type === 'string' && Object.hasOwn(TYPES, type) ? TYPES[type] : undefined;
+  // A Map: "__proto__" or "constructor" find nothing.
+  const kind = typeof type === 'string' ? TYPES.get(type) : undefined;
   if (!kind) {
     throw new GatewayError('UNKNOWN_TYPE', `unknown type ${JSON.stringify(type).slice(0, 80)}`, {
       fields: [{ path: 'type', message: 'expected detection_result, health_check or test' }],
@@ -114,13 +107,6 @@ function idField(body: Record<string, unknown>, names: string[], fallback?: stri
   return id;
 }
 
-function checkFields<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const fields: FieldProblem[] = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const first = fields[0]!;
-  throw new GatewayError('VALIDATION_FAILED', `${first.path}: ${first.message}`, { fields });
-}
 
 function timeOf(body: Record<string, unknown>, kind: MessageKind, opts: ParseOptions): { timestamp: string; ms: number } {
   const raw = body.timestamp ?? body.created_at;
@@ -155,15 +141,9 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
   const checkpoint_id = idField(body, ['checkpoint_id'], opts.defaultCheckpointId);
   const { timestamp, ms } = timeOf(body, kind, opts);
 
-  let data: ParsedMessage['data'] = {};
-  if (kind === 'detection') {
-    const f = checkFields(detectionFields, body);
-    data = { ...f, plates: plateTexts(f.ocr_results) };
-  } else if (kind === 'health') {
-    const f = checkFields(healthFields, body);
-    data = { ...f, level: healthLevel(f.status) };
-  }
-  const images = kind === 'detection' ? decodeImages(body) : [];
+  const spec = kind === 'test' ? undefined : KINDS[kind];
+  const data = (spec?.data(body) ?? {}) as ParsedMessage['data'];
+  const images = spec?.images ? decodeImages(body) : [];
   if (opts.maxImages !== undefined && images.length > opts.maxImages) {
     throw new GatewayError('VALIDATION_FAILED', `a record may carry at most ${opts.maxImages} images (got ${images.length})`, {
       fields: [{ path: 'cropped_plates', message: 'too many images' }],
@@ -171,7 +151,7 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
   }
   // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
   const raw = Object.fromEntries(
-    Object.entries(body).filter(([k]) => kind !== 'detection' || !IMAGE_FIELDS.includes(k)),
+    Object.entries(body).filter(([k]) => !spec?.images || !IMAGE_FIELDS.includes(k)),
   );
 
   return {

@@ -7,7 +7,8 @@ import type { LocalBroker } from './local-broker.js';
 import { Backoff } from './backoff.js';
 import type { LogConsumer, Sender } from './log-consumer.js';
 import { recordPayload } from './record-payloads.js';
-import { imageTopic, recordTopic } from './topics.js';
+import { recordTopic } from '../kinds/index.js';
+import { imageTopic } from './topics.js';
 
 export interface LocalPublisherDeps {
   logger: Logger;

@@ -2,19 +2,6 @@
 // uplink may put a prefix in front. Ids are validated at ingest, so they are safe levels.
 import type { ImageRef, StoredRecord } from '../log/record.js';
 
-const SUFFIX: Record<StoredRecord['kind'], string | undefined> = {
-  detection: 'detection',
-  health: 'health',
-  status: 'status',
-  register: undefined, // registrations show up as the camera's status, not a topic of their own
-};
-
-/** Topic of a record's JSON message, or undefined for kinds that are not published. */
-export function recordTopic(r: StoredRecord): string | undefined {
-  const suffix = SUFFIX[r.kind];
-  return suffix && `lpr/${r.checkpoint_id}/${r.camera_id}/${suffix}`;
-}
-
 export function imageTopic(r: StoredRecord, image: ImageRef): string {
   return `lpr/${r.checkpoint_id}/${r.camera_id}/image/${r.id}/${image.name}`;
 }

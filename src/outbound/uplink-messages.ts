@@ -3,7 +3,8 @@
 // message size limit (uplink.maxMessageBytes) is smaller than the image.
 import type { ImageRef, StoredRecord } from '../log/record.js';
 import { recordPayload } from './record-payloads.js';
-import { imageTopic, recordTopic } from './topics.js';
+import { recordTopic } from '../kinds/index.js';
+import { imageTopic } from './topics.js';
 
 export interface OutMessage {
   topic: string;

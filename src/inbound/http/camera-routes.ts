@@ -9,6 +9,8 @@ import type { AddressCheck } from '../network-allowlist.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../credentials.js';
 import { successBody } from '../reply-bodies.js';
+import { KINDS, type KindSpec } from '../../kinds/index.js';
+import type { RecordKind } from '../../log/record.js';
 import { sendError } from './send-error.js';
 
 export interface CameraRouteDeps {
@@ -43,9 +45,8 @@ export function createCameraRoutes(deps: CameraRouteDeps): Router {
       }
     });
 
-  post('/api/detection', 'detection');
-  post('/api/health', 'health');
-  post('/api/cameras/register', 'register');
+  for (const [kind, spec] of Object.entries(KINDS) as [RecordKind, KindSpec][]) if (spec.restPath) post(spec.restPath, kind);
+  // The deployed cameras' one endpoint for everything, told apart by `type`.
   post('/api/statistics');
   post('/api/data');
   return router;

@@ -12,6 +12,8 @@ import type { CameraAccess } from '../../ingest/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../credentials.js';
 import { successBody } from '../reply-bodies.js';
+import { KINDS, type KindSpec } from '../../kinds/index.js';
+import type { RecordKind } from '../../log/record.js';
 import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
 import { ArrivalOrder } from '../../ingest/arrival-order.js';
 
@@ -34,12 +36,10 @@ function refuse(next: (err?: Error) => void, error: GatewayError): void {
 
 type Ack = (body: unknown) => void;
 
-/** event → (kind of record, reply event). */
-const EVENTS: Record<string, { kind: MessageKind; reply: string }> = {
-  lpr_data: { kind: 'detection', reply: 'lpr_response' },
-  health_status: { kind: 'health', reply: 'health_response' },
-  camera_register: { kind: 'register', reply: 'register_response' },
-};
+/** event → (kind of record, reply event), from every kind's spec. */
+const EVENTS: Record<string, { kind: MessageKind; reply: string }> = Object.fromEntries(
+  (Object.entries(KINDS) as [RecordKind, KindSpec][]).flatMap(([kind, spec]) => (spec.socket ? [[spec.socket.event, { kind, reply: spec.socket.reply }]] : [])),
+);
 
 function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
   const last = args[args.length - 1];

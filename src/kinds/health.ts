@@ -1,0 +1,25 @@
+// A health report: a component's status (healthy/warning/error or PASS/WARNING/FAIL).
+import { checkFields, healthFields, healthLevel } from '../ingest/message-schemas.js';
+import type { HealthData } from '../log/record.js';
+import type { KindSpec } from './kind-spec.js';
+import { passThrough } from './pass-through.js';
+
+export const health: KindSpec = {
+  types: ['health_check', 'health'],
+  restPath: '/api/health',
+  socket: { event: 'health_status', reply: 'health_response' },
+  images: false,
+  data(body) {
+    const f = checkFields(healthFields, body);
+    return { ...f, level: healthLevel(f.status) };
+  },
+  reply: (r) => ({ success: true, message: 'Health data received', health_id: r.id }),
+  topicSuffix: 'health',
+  payload(r, common) {
+    const d = r.data as HealthData;
+    return Object.assign(passThrough(r.raw), {
+      health_id: r.id, ...common,
+      component: d.component, status: d.status, level: d.level, message: d.message, details: d.details,
+    });
+  },
+};

@@ -1,0 +1,19 @@
+// Camera fields the gateway does not interpret go into MQTT payloads unchanged.
+
+/** Camera fields the gateway replaces with normalised ones (everything else passes through). */
+const REPLACED = new Set([
+  'type', 'camera_id', 'aicamera_id', 'checkpoint_id', 'timestamp', 'vehicles_count', 'plates_count',
+  'ocr_results', 'vehicle_detections', 'plate_detections', 'processing_time_ms',
+  'component', 'status', 'message', 'details',
+]);
+
+/** A loop, not a spread: this is the drain's hot path. */
+export function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) {
+    if (REPLACED.has(k)) continue;
+    // defineProperty keeps a "__proto__" key as plain data.
+    Object.defineProperty(out, k, { value: raw[k], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
