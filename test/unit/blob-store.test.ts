@@ -13,11 +13,19 @@ const blob = (n = 1000) => {
   return { sha256: createHash('sha256').update(data).digest('hex'), data };
 };
 
-test('put, read back, write each content once, list what is there', async () => {
+/** A fresh store in a temp dir for `body`, removed afterwards. */
+async function withStore(body: (store: BlobStore, dir: string) => Promise<void>): Promise<void> {
   const tmp = makeTempDir();
   try {
     const store = new BlobStore(join(tmp.dir, 'blobs'));
     await store.open();
+    await body(store, tmp.dir);
+  } finally {
+    tmp.remove();
+  }
+}
+
+test('put, read back, write each content once, list what is there', () => withStore(async (store) => {
     const a = blob();
     const b = blob();
     await store.putAll([a, b, a]);
@@ -28,16 +36,9 @@ test('put, read back, write each content once, list what is there', async () => 
     for await (const f of store.list()) listed.push(f);
     assert.deepEqual(listed.map((f) => f.sha256).sort(), [a.sha256, b.sha256].sort());
     assert.ok(listed.every((f) => f.bytes === 1000));
-  } finally {
-    tmp.remove();
-  }
-});
+}));
 
-test('removeUnreferenced: pinned files stay until released; malformed names are never touched', async () => {
-  const tmp = makeTempDir();
-  try {
-    const store = new BlobStore(join(tmp.dir, 'blobs'));
-    await store.open();
+test('removeUnreferenced: pinned files stay until released; malformed names are never touched', () => withStore(async (store, dir) => {
     const a = blob();
     const b = blob();
     await store.putAll([a, b]);
@@ -49,11 +50,8 @@ test('removeUnreferenced: pinned files stay until released; malformed names are 
     release(); // a second release changes nothing
     await store.removeUnreferenced([a.sha256]);
     assert.equal(await store.has(a.sha256), false);
-    const outside = join(tmp.dir, 'keep.txt');
+    const outside = join(dir, 'keep.txt');
     writeFileSync(outside, 'x');
     await store.removeUnreferenced(['../keep.txt', '../../keep.txt']);
     assert.equal(existsSync(outside), true, 'no path outside the store is ever removed');
-  } finally {
-    tmp.remove();
-  }
-});
+}));
