@@ -34,6 +34,8 @@ export interface SimulationSummary {
   acked: number;
   failed: number;
   health: number;
+  /** Records the end of the run interrupted: neither sent nor failed. */
+  unsent: number;
   /** Failure reason → count. */
   errors: Record<string, number>;
   p50_ms: number | null;
@@ -49,12 +51,12 @@ export interface Simulation {
 function summarise(o: SimulationOptions, all: SimStats[], seconds: number): SimulationSummary {
   const lat = all.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const pick = (q: number) => (lat.length ? Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * q))]! * 10) / 10 : null);
-  const sum = (k: 'sent' | 'acked' | 'failed' | 'health') => all.reduce((n, s) => n + s[k], 0);
+  const sum = (k: 'sent' | 'acked' | 'failed' | 'health' | 'unsent') => all.reduce((n, s) => n + s[k], 0);
   const errors: Record<string, number> = {};
   for (const s of all) for (const [reason, n] of Object.entries(s.errors)) errors[reason] = (errors[reason] ?? 0) + n;
   return {
     profile: o.profile, transport: [...new Set(all.map((s) => s.transport))].sort().join('+'), cameras: o.cameras,
-    sent: sum('sent'), acked: sum('acked'), failed: sum('failed'), health: sum('health'), errors, p50_ms: pick(0.5), p99_ms: pick(0.99), seconds,
+    sent: sum('sent'), acked: sum('acked'), failed: sum('failed'), health: sum('health'), unsent: sum('unsent'), errors, p50_ms: pick(0.5), p99_ms: pick(0.99), seconds,
   };
 }
 

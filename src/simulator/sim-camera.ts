@@ -31,6 +31,8 @@ export interface SimStats {
   acked: number;
   failed: number;
   health: number;
+  /** Records the run's end interrupted (not counted as sent or failed). */
+  unsent: number;
   latencies: number[];
   /** Failure reason → count, e.g. "unreachable (ECONNREFUSED)", "HTTP 507 STORE_FULL". */
   errors: Record<string, number>;
@@ -40,10 +42,12 @@ export interface SimStats {
 
 type Outcome = { ok: true } | { ok: false; reason: string };
 
+const RUN_ENDED = 'not sent: the run ended';
+
 let serial = 0;
 
 export class SimCamera {
-  readonly stats: SimStats = { sent: 0, acked: 0, failed: 0, health: 0, latencies: [], errors: {}, transport: 'none' };
+  readonly stats: SimStats = { sent: 0, acked: 0, failed: 0, health: 0, unsent: 0, latencies: [], errors: {}, transport: 'none' };
   private socket: Socket | undefined;
   private unsent: Record<string, unknown>[] = [];
   private usable = true;
@@ -133,7 +137,7 @@ export class SimCamera {
   private async send(record: Record<string, unknown>): Promise<boolean> {
     this.stats.sent += 1;
     const t0 = performance.now();
-    let outcome: Outcome = { ok: false, reason: 'not sent: the run ended' };
+    let outcome: Outcome = { ok: false, reason: RUN_ENDED };
     const attempts = this.o.profile === 'contract' ? this.o.maxRetries + 1 : 1;
     for (let attempt = 0; attempt < attempts && !this.o.signal.aborted; attempt++) {
       if (attempt > 0) await sleep(this.o.retryIntervalMs, undefined, { signal: this.o.signal }).catch(() => undefined);
@@ -144,6 +148,11 @@ export class SimCamera {
     if (outcome.ok) {
       this.stats.acked += 1;
       this.stats.latencies.push(performance.now() - t0);
+    } else if (outcome.reason === RUN_ENDED) {
+      // The run ended before any answer (a request in flight, or none made yet): not a
+      // failure. A record refused and then waiting for its retry still counts as failed.
+      this.stats.sent -= 1;
+      this.stats.unsent += 1;
     } else {
       this.stats.failed += 1;
       this.count(outcome.reason);
@@ -188,7 +197,7 @@ export class SimCamera {
       }
       return { ok: false, reason: `HTTP ${res.status}${code ? ` ${code}` : ''}` };
     } catch (err) {
-      if (this.o.signal.aborted) return { ok: false, reason: 'not sent: the run ended' };
+      if (this.o.signal.aborted) return { ok: false, reason: RUN_ENDED };
       return { ok: false, reason: reasonOf(err as Error, timeoutMs) };
     }
   }

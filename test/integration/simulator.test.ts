@@ -11,7 +11,7 @@ import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { cli } from '../helpers/run-cli.js';
 
 const summaryOf = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!) as {
-  profile: string; transport: string; sent: number; acked: number; failed: number; health: number; errors: Record<string, number>; seconds: number;
+  profile: string; transport: string; sent: number; acked: number; failed: number; health: number; unsent: number; errors: Record<string, number>; seconds: number;
 };
 
 test('against a dead address: exit 1 naming the profile, transport and reason', async () => {
@@ -75,5 +75,30 @@ test('--images SIZE gives frames of that size that still decode', () => {
     assert.equal(frame.length, bytes, size);
     const img = jpeg.decode(frame, { maxMemoryUsageInMB: 1024 });
     assert.ok(img.width > 100 && img.height > 50);
+  }
+});
+
+test('a request still in flight when the run ends is counted as unsent, not failed, and does not hold the run', async () => {
+  // A "gateway" that passes the deployed camera's probe and then never answers a record.
+  const { createServer } = await import('node:http');
+  const hanging = new Set<import('node:http').ServerResponse>();
+  const server = createServer((req, res) => {
+    if (req.method === 'GET') return void res.end('{"success":true}');
+    hanging.add(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const r = await cli(['simulate', '--url', url, '--cameras', '1', '--duration', '1.5', '--profile', 'deployed', '--health-interval', '0', '--timeout', '30'], { timeoutMs: 30_000 });
+    assert.equal(r.timedOut, false);
+    const summary = summaryOf(r.out);
+    assert.ok(summary.seconds < 5, `the run took ${summary.seconds} s`);
+    assert.equal(summary.failed, 0);
+    assert.ok(summary.unsent >= 1, JSON.stringify(summary));
+    assert.deepEqual(summary.errors, {});
+    assert.ok(hanging.size >= 1, 'the record reached the server');
+  } finally {
+    for (const res of hanging) res.destroy();
+    server.close();
   }
 });
