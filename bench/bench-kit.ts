@@ -75,10 +75,10 @@ export function spread(xs: number[]): string {
 export function printTable(title: string, referenceName: string, measuredName: string, rows: Row[]): void {
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`\n${title}`);
-  console.log(`${pad('scenario', 44)}${pad(referenceName, 16)}${pad(measuredName, 16)}ratio   target`);
+  console.log(`${pad('scenario', 44)}${pad(referenceName, 18)}${pad(measuredName, 18)}ratio   target`);
   for (const r of rows) {
     const ratio = r.reference > 0 ? r.measured / r.reference : Number.NaN;
     const verdict = r.target === undefined ? '' : `${ratio >= r.target ? 'meets' : 'BELOW'} ≥${r.target}×`;
-    console.log(`${pad(r.name, 44)}${pad(`${r.reference.toFixed(0)} ${r.unit}`, 16)}${pad(`${r.measured.toFixed(0)} ${r.unit}`, 16)}${pad(ratio.toFixed(2), 8)}${verdict}`);
+    console.log(`${pad(r.name, 44)}${pad(`${r.reference.toFixed(0)} ${r.unit}`, 18)}${pad(`${r.measured.toFixed(0)} ${r.unit}`, 18)}${pad(ratio.toFixed(2), 8)}${verdict}`);
   }
 }

@@ -6,6 +6,7 @@
 // Also camera → local subscriber latency p50/p99 at 500 detections/s, and the weak link:
 // a backlog of 1.5 MB images drained over a 1 Mbit/s relay while live detections flow —
 // goodput (payload bytes delivered / link capacity) and live p99 upstream latency.
+// BENCH_ONLY=drain runs the drain comparison alone; =weak the weak link; =gateway the gateway's drain.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
@@ -285,6 +286,7 @@ try {
   console.log(`gateway: ${gateway.total}/${N} delivered, ${gateway.lost} lost, ${gateway.dup} duplicates; ingest while down ${gateway.ingestRate.toFixed(0)} rec/s; first message ${gateway.reconnectMs.toFixed(0)} ms after the outage ended (reconnect backoff)`);
   console.log(`bridge (max_queued_messages 0): ${bridge.total}/${N} delivered, ${bridge.lost} lost, ${bridge.dup} duplicates`);
   console.log(`bridge (default settings):      ${bridgeDefault.total}/${N} delivered, ${bridgeDefault.lost} lost`);
+  if (process.env.BENCH_ONLY === 'drain') process.exit(0);
   for (const chunked of [false, true]) {
     const weak = await weakLinkRun(dir, chunked);
     console.log(`weak link (1 Mbit/s relay, 1.5 MB images ${chunked ? 'in 128 KiB chunks' : 'whole'}, draining for ${weak.seconds.toFixed(1)} s): goodput ${(weak.goodput * 100).toFixed(1)} % (target ≥ 90 %), live detection upstream p50 ${weak.p50.toFixed(0)} ms, p99 ${weak.p99.toFixed(0)} ms (target ≤ 5000 ms, ${weak.live} samples)`);
