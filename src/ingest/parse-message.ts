@@ -82,8 +82,7 @@ function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined)
       fields: [{ path: 'type', message: 'required' }],
     });
   }
-  // Own keys only: "__proto__" or "constructor" must not find Object.prototype's.
-  // A Map: "__proto__" or "constructor" find nothing.
+  // A Map: "__proto__" or "constructor" find nothing (an object would find Object.prototype's).
   const kind = typeof type === 'string' ? TYPES.get(type) : undefined;
   if (!kind) {
     throw new GatewayError('UNKNOWN_TYPE', `unknown type ${JSON.stringify(type).slice(0, 80)}`, {
@@ -106,7 +105,6 @@ function idField(body: Record<string, unknown>, names: string[], fallback?: stri
   if (problem) throw invalid(name, problem, 'INVALID_ID');
   return id;
 }
-
 
 function timeOf(body: Record<string, unknown>, kind: MessageKind, opts: ParseOptions): { timestamp: string; ms: number } {
   const raw = body.timestamp ?? body.created_at;

@@ -10,24 +10,13 @@ import type { ImageRef, NewRecord, StoredRecord } from './record.js';
 /** prev_hash of the very first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The object whose canonical JSON is hashed. */
-export function hashedContent(r: NewRecord & { seq: number; prev_hash: string }): Record<string, unknown> {
-  // A plain copy loop rather than rest/spread: this runs once per record on the ingest path.
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(r)) {
-    if (k === 'hash' || k === 'size') continue;
-    out[k] = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
-  }
-  return out;
-}
-
 function withoutEvicted({ evicted: _evicted, ...image }: ImageRef): Omit<ImageRef, 'evicted'> {
   return image;
 }
 
-/** The text that is hashed: the canonical JSON of hashedContent (docs/EVIDENCE.md). */
+/** The text that is hashed (docs/EVIDENCE.md): one definition, for the chain and the verifier alike. */
 export function hashedJson(r: NewRecord & { seq: number; prev_hash: string }): string {
-  return canonicalJson(hashedContent(r));
+  return assemble(prepareHash(r), r.seq, r.prev_hash);
 }
 
 export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {

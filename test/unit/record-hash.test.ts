@@ -2,7 +2,9 @@
 // and its hash must be what a verifier recomputes from that stored form.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { canonicalJson } from '../../src/log/canonical-json.js';
 import { chain, GENESIS_HASH, recordHash } from '../../src/log/record-hash.js';
 import type { StoredRecord } from '../../src/log/record.js';
 import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
@@ -22,6 +24,10 @@ test('chain: each stored JSON parses back to the record, and its hash recomputes
         assert.deepEqual(back, JSON.parse(JSON.stringify(r)));
         assert.equal(back.prev_hash, prev);
         assert.equal(recordHash({ ...back, prev_hash: back.prev_hash! }), back.hash);
+        // And by docs/EVIDENCE.md's definition, independently of record-hash.ts.
+        const { hash: _h, size: _s, ...rest } = back;
+        const content = { ...rest, images: back.images.map(({ evicted: _e, ...img }) => img) };
+        assert.equal(createHash('sha256').update(canonicalJson(content)).digest('hex'), back.hash);
         prev = back.hash!;
       });
       assert.equal(head, prev);

@@ -14,7 +14,8 @@ export interface RecordRouteDeps {
   viewer: RequestHandler;
 }
 
-const KINDS: readonly RecordKind[] = ['detection', 'health', 'register'];
+/** Kinds a page of records may be filtered by. */
+const QUERY_KINDS: readonly RecordKind[] = ['detection', 'health', 'register'];
 const MAX_PAGE = 1000;
 
 function intParam(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -45,8 +46,8 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
       const after = intParam(req.query.after, 'after', 0);
       const limit = intParam(req.query.limit, 'limit', 100, MAX_PAGE);
       const kind = req.query.kind;
-      if (kind !== undefined && !KINDS.includes(kind as RecordKind)) {
-        throw new GatewayError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
+      if (kind !== undefined && !QUERY_KINDS.includes(kind as RecordKind)) {
+        throw new GatewayError('VALIDATION_FAILED', `kind must be one of ${QUERY_KINDS.join(', ')}`);
       }
       const records = await deps.log.readAfter(after, limit, kind ? [kind as RecordKind] : undefined);
       const next = records.length === limit ? records[records.length - 1]!.seq : null;
