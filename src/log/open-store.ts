@@ -92,8 +92,8 @@ function makeDataDir(dir: string): void {
   } catch (err) {
     // Recursive mkdir says ENOENT when the parent is read-only or forbidden; a plain mkdir
     // of the last level then fails with the real reason (EROFS, EACCES) for the operator.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(dir))) mkdirSync(dir);
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw err;
+    mkdirSync(dir);
   }
 }
 
