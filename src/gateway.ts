@@ -38,6 +38,13 @@ import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';
 import { gatewayStatusDocument, readinessOf } from './observability/gateway-status.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
+import { AlertWatch } from './hotlist/alert-watch.js';
+import { CloudHotlist } from './hotlist/cloud-hotlist.js';
+import { Hotlist } from './hotlist/hotlist.js';
+import { createHotlistRoutes } from './inbound/http/hotlist-routes.js';
+import { createSearchRoutes } from './inbound/http/search-routes.js';
+import { CameraClocks } from './observability/camera-clocks.js';
+import { PlateIndex } from './search/plate-index.js';
 import { VERSION } from './version.js';
 
 export interface Gateway {
@@ -54,6 +61,9 @@ export interface Gateway {
   readonly log: RecordLog;
   readonly store: Store;
   readonly presence: CameraPresence;
+  readonly hotlist: Hotlist;
+  readonly alerts: AlertWatch;
+  readonly plateIndex: PlateIndex;
 }
 
 /** Parts a caller may supply instead of the defaults (the benchmark's no-storage reference). */
@@ -78,13 +88,19 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const { log, blobs, dataDir } = store;
   const access = createCameraAccess(config.camera);
   const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
-  const observers: IngestObserver[] = [presence];
+  const clocks = new CameraClocks(config.camera.clockWarning);
+  const observers: IngestObserver[] = [presence, clocks];
   const ingest = createIngest({
     log, blobs, logger, observers,
     access, maxImages: config.camera.maxImages,
     admission: store.admission,
     timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
   });
+
+  // Readers of the log on the gateway itself: the hotlist watch (alerts) and the plate index.
+  const hotlist = new Hotlist(log);
+  const alerts = new AlertWatch({ log, hotlist, logger, collapseWindowMs: config.hotlist.collapseWindow });
+  const plateIndex = new PlateIndex(log, logger);
 
   // Consumers of the log.
   const broker = config.mqtt.enabled
@@ -104,7 +120,11 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         clientId: config.uplink.clientId || `lprgw-${config.gatewayId}`,
         connectTimeoutMs: config.uplink.connectTimeout,
         ackTimeoutMs: config.uplink.ackTimeout,
-      }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus })
+      }, {
+        log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus,
+        inbox: config.hotlist.fromCloud ? new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, config.gatewayId) : undefined,
+        priority: () => alerts.alerts().map((a) => a.seq),
+      })
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta, () => uplink.state === 'online') : undefined;
   const consumers = [localConsumer, ...(uplink?.consumers() ?? [])].filter((c): c is LogConsumer => c !== undefined);
@@ -112,11 +132,18 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const deliveredSeq = () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq());
   store.setDeliveredSeq(deliveredSeq);
   const retention = store.retention;
-  const metrics = new GatewayMetrics({ log, consumers: () => consumers, uplink, backlog });
+  const metrics = new GatewayMetrics({
+    log, consumers: () => consumers, uplink, backlog, clocks,
+    hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
+  });
   const liveView = new LiveView(log, () => ({
     gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
     store: store.admission.usage(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
+    alerts: alerts.alerts().filter((a) => !a.acknowledged_at), clocks: clocks.snapshot(), hotlist_entries: hotlist.size,
   }));
+  alerts.onAlert((_a, isNew) => {
+    if (isNew) uplink?.pokePriority();
+  });
   observers.push(metrics, liveView);
   let running = false;
   const readiness = () => readinessOf(running, log, broker, uplink);
@@ -132,9 +159,16 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     refused: (error, remote) => ingest.refused(error, { source: 'rest', remote }),
     routers: [
       createOpsRoutes({ registry: metrics.registry, readiness, viewer }),
-      createInfoRoutes({ log, extraStatistics: () => ({ backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink }) }),
+      createInfoRoutes({
+        log, extraStatistics: () => ({
+          backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(),
+          hotlist: { entries: hotlist.size, alerts_open: alerts.alerts().filter((a) => !a.acknowledged_at).length },
+        }),
+      }),
       createCameraRoutes({ ingest, cameraAllowed, rateLimit }),
       createRecordRoutes({ log, blobs, viewer }),
+      createSearchRoutes({ log, index: plateIndex, alerts, viewer, timeZone: config.camera.timezone }),
+      createHotlistRoutes({ hotlist, index: plateIndex, token: config.admin.token, maxImportBytes: config.hotlist.maxImportBytes }),
       createAdminRoutes({ log, token: config.admin.token, replay: uplink ? (seq) => uplink.replay(seq) : undefined }),
     ],
   });
@@ -162,7 +196,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
   attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
-  const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header));
+  const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header), alerts);
 
   let evidence: EvidenceCheckpoints | undefined;
   let schedules: ReturnType<typeof startSchedules> | undefined;
@@ -193,6 +227,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     log,
     store,
     presence,
+    hotlist,
+    alerts,
+    plateIndex,
     sweep: () => retention.sweep(),
     deliveredSeq,
     httpAddress: () => server.address() as AddressInfo,
@@ -200,6 +237,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
     async start() {
       await store.open();
+      await hotlist.load();
+      await alerts.start();
+      await plateIndex.start();
       if (config.evidence.chain) {
         evidence = new EvidenceCheckpoints({
           log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
@@ -240,6 +280,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await schedules?.stop();
       await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
       // A last checkpoint of everything accepted, while the broker and uplink still run.
+      await alerts.stop();
+      await plateIndex.stop();
       await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
       logger.debug('stopping uplink');
       await uplink?.stop();

@@ -3,6 +3,7 @@
 // with the admin token — the operator's way to see them and send them again once the
 // cause is fixed (e.g. the broker's size limit raised).
 import type { ParkedRecord } from '../log/record-log.js';
+import { adminCall } from './admin-client.js';
 
 export interface ParkedFlags {
   url: string;
@@ -10,15 +11,7 @@ export interface ParkedFlags {
   json?: boolean;
 }
 
-async function call(f: ParkedFlags, method: string, path: string): Promise<{ ok: boolean; status: number; body: any }> {
-  const token = f.token ?? process.env.LPRGW_ADMIN_TOKEN ?? '';
-  try {
-    const res = await fetch(`${f.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-    return { ok: res.ok, status: res.status, body: await res.json().catch(() => ({})) };
-  } catch (err) {
-    return { ok: false, status: 0, body: { message: `cannot reach ${f.url}: ${(err as Error).message}` } };
-  }
-}
+const call = (f: ParkedFlags, method: string, path: string) => adminCall(f, method, path);
 
 export async function parkedList(f: ParkedFlags): Promise<number> {
   const r = await call(f, 'GET', '/api/admin/parked');

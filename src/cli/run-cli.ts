@@ -7,6 +7,8 @@ import type { ExportFlags } from './export-command.js';
 import type { SimulateFlags } from './simulate-command.js';
 import type { ParkedFlags } from './parked-command.js';
 import type { VerifyFlags } from './evidence-commands.js';
+import type { EntryFlags } from './hotlist-command.js';
+import type { AdminFlags } from './admin-client.js';
 
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('lpr-gateway')
@@ -89,17 +91,45 @@ export async function runCli(argv: string[]): Promise<void> {
     .action(async (flags: { dataDir: string }) => {
       process.exitCode = (await import('./evidence-commands.js')).keyShowCommand(flags.dataDir);
     });
-  const parked = program.command('parked').description('records the uplink set aside (too large, refused by the broker)');
-  const parkedOpts = (c: Command) => c
+  // Subcommands that act on a running gateway through its admin API.
+  const gatewayOpts = (c: Command) => c
     .option('--url <url>', 'running gateway', `http://127.0.0.1:${process.env.LPRGW_HTTP_PORT ?? '8765'}`)
     .option('--token <token>', 'admin token (default: LPRGW_ADMIN_TOKEN)');
-  parkedOpts(parked.command('list').description('list parked records').option('--json', 'print JSON'))
+  const parked = program.command('parked').description('records the uplink set aside (too large, refused by the broker)');
+  gatewayOpts(parked.command('list').description('list parked records').option('--json', 'print JSON'))
     .action(async (flags: ParkedFlags) => {
       process.exitCode = await (await import('./parked-command.js')).parkedList(flags);
     });
-  parkedOpts(parked.command('replay [seq...]').description('send parked records again; unparked once delivered').option('--all', 'every parked record'))
+  gatewayOpts(parked.command('replay [seq...]').description('send parked records again; unparked once delivered').option('--all', 'every parked record'))
     .action(async (seqs: string[], flags: ParkedFlags & { all?: boolean }) => {
       process.exitCode = await (await import('./parked-command.js')).parkedReplay(flags, seqs, flags.all === true);
+    });
+  const hotlist = program.command('hotlist').description('wanted plates, matched on every detection on the gateway (alerts work offline)');
+  const hotlistCommand = async () => import('./hotlist-command.js');
+  gatewayOpts(hotlist.command('add <plate>').description('add or update an entry')
+    .requiredOption('--reason <text>', 'why the plate is wanted (shown with every alert)')
+    .option('--level <level>', 'info, warning or critical', 'warning')
+    .option('--expires <time>', 'ISO 8601 time with a zone; the entry stops matching then')
+    .option('--fuzzy', 'also match a reading one character off')
+    .option('--note <text>', 'free text for the people at the checkpoint'))
+    .action(async (plate: string, flags: EntryFlags) => {
+      process.exitCode = await (await hotlistCommand()).hotlistAdd(plate, flags);
+    });
+  gatewayOpts(hotlist.command('rm <plate>').description('remove an entry added here'))
+    .action(async (plate: string, flags: AdminFlags) => {
+      process.exitCode = await (await hotlistCommand()).hotlistRemove(plate, flags);
+    });
+  gatewayOpts(hotlist.command('ls').description('list every entry (local, cloud and fleet)').option('--json', 'print JSON'))
+    .action(async (flags: AdminFlags & { json?: boolean }) => {
+      process.exitCode = await (await hotlistCommand()).hotlistList(flags);
+    });
+  gatewayOpts(hotlist.command('import <file>').description('add or update entries from CSV: header plate,reason,level,expires_at,fuzzy,note (all or nothing)'))
+    .action(async (file: string, flags: AdminFlags) => {
+      process.exitCode = await (await hotlistCommand()).hotlistImport(file, flags);
+    });
+  gatewayOpts(program.command('reindex').description('rebuild the plate search index from the log (waits until done)'))
+    .action(async (flags: AdminFlags) => {
+      process.exitCode = await (await hotlistCommand()).reindex(flags);
     });
   program
     .command('hash-password')

@@ -89,6 +89,8 @@ export const configSchema = z.strictObject({
     known: z.array(z.string()).default([]),
     /** Most images one record may carry (frame + plate crops). */
     maxImages: z.coerce.number().int().min(0).default(16),
+    /** A camera whose clock is off by more than this (rolling median) is warned about. */
+    clockWarning: duration(2 * 60_000),
     /** CIDRs allowed to send camera traffic (REST and Socket.IO). */
     networks: list(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
   }),
@@ -167,6 +169,14 @@ export const configSchema = z.strictObject({
     ackTimeout: duration(30_000),
     /** How often the retained gateway status is refreshed. */
     statusInterval: duration(30_000),
+  }),
+  hotlist: section({
+    /** Matches of one entry at one camera within this window count on one alert. */
+    collapseWindow: duration(5 * 60_000),
+    /** Take entries the cloud publishes (retained) on <prefix>lpr/gateway/<id>/hotlist/+ and <prefix>lpr/hotlist/+. */
+    fromCloud: bool(true),
+    /** Largest CSV/JSON import accepted by the admin API. */
+    maxImportBytes: bytes(16 * 1024 * 1024),
   }),
   admin: section({
     /** Token for admin endpoints (export, replay, delete); empty = those endpoints are off. */

@@ -6,8 +6,9 @@ import { health } from './health.js';
 import type { KindSpec } from './kind-spec.js';
 import { register } from './register.js';
 import { status } from './status.js';
+import { alert } from './alert.js';
 
-export const KINDS: Record<RecordKind, KindSpec> = { detection, health, register, status };
+export const KINDS: Record<RecordKind, KindSpec> = { detection, health, register, status, alert };
 
 /** `type` value → kind, over every kind's aliases. */
 export const KIND_OF_TYPE: ReadonlyMap<string, RecordKind> = new Map(

@@ -17,6 +17,7 @@ import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backe
 import { chain, GENESIS_HASH, prepareHash, type HashedMembers } from './record-hash.js';
 import type {
   AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
+  TableName, TableOp, TableRange,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { failureCode, refusalOf, writeError } from './store-failure.js';
@@ -60,6 +61,8 @@ export abstract class BaseRecordLog implements RecordLog {
   protected abstract _seqOfId(id: string): Promise<number | undefined>;
   protected abstract _range(afterSeq: number, limit: number): Promise<StoredRecord[]>;
   protected abstract _firstSeq(): Promise<number>;
+  /** Records below a seq, newest first. */
+  protected abstract _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]>;
   protected abstract _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]>;
   /** Dedupe entries after `after` in key order (paging for pruning). */
   protected abstract _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]>;
@@ -72,6 +75,8 @@ export abstract class BaseRecordLog implements RecordLog {
   protected abstract _compact(): Promise<void>;
   protected abstract _putCheckpoint(cp: Checkpoint): Promise<void>;
   protected abstract _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
+  protected abstract _tableWrite(table: TableName, ops: TableOp[], sync: boolean): Promise<void>;
+  protected abstract _tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
   /** Writes (synced) or, with undefined, deletes one parked entry. */
   protected abstract _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void>;
 
@@ -162,6 +167,10 @@ export abstract class BaseRecordLog implements RecordLog {
     return out;
   }
 
+  readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+    return this.read(() => this._rangeBefore(beforeSeq, limit));
+  }
+
   lastSeq(): number {
     return this.nextSeq - 1;
   }
@@ -181,6 +190,15 @@ export abstract class BaseRecordLog implements RecordLog {
 
   setState(key: string, value: unknown): Promise<void> {
     return this.write(() => this._putState(key, value));
+  }
+
+  tableWrite(table: TableName, ops: TableOp[], opts: { sync?: boolean } = {}): Promise<void> {
+    if (ops.length === 0) return Promise.resolve();
+    return this.write(() => this._tableWrite(table, ops, opts.sync ?? false));
+  }
+
+  tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
+    return this.read(() => this._tableRead(table, range));
   }
 
   onAppend(listener: AppendListener): () => void {

@@ -34,7 +34,7 @@ export interface StatsPlan {
 
 /** Which counter a camera's own record kind adds to: a new kind must name one here (the
  *  compiler says so), rather than being counted as something else by default. */
-const COUNTER: Record<Exclude<RecordKind, 'status'>, 'detections' | 'health' | 'registrations'> = {
+const COUNTER: Record<Exclude<RecordKind, 'status' | 'alert'>, 'detections' | 'health' | 'registrations'> = {
   detection: 'detections', health: 'health', register: 'registrations',
 };
 
@@ -74,6 +74,7 @@ export class CameraStats {
         if (prev) touched.set(r.camera_id, { ...prev, state: (r.data as StatusData).state });
         continue;
       }
+      if (r.kind === 'alert') continue; // the gateway's own too: counted as records only
       const counter = COUNTER[r.kind];
       totals[counter] += 1;
       totals.lastUpdate = r.received_at;

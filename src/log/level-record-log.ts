@@ -1,13 +1,13 @@
 // The log on LevelDB. Keyspaces (sublevels): rec (seq → record), id (id → seq), dedupe
 // (key → {seq,id,at}), ref (image sha256 → references), cursor (consumer → seq), meta
 // (totals, per-camera rows, high-water mark, chain head, job state), parked (consumer/seq
-// → why), checkpoint (seq → signed checkpoint). Every rule is in BaseRecordLog;
+// → why), checkpoint (seq → signed checkpoint), table:<name> (side tables: hotlist, plate index). Every rule is in BaseRecordLog;
 // this file only maps a WritePlan onto one synced LevelDB batch.
 import { Level } from 'level';
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, Checkpoint, ParkedRecord } from './record-log.js';
+import type { CameraSummary, Checkpoint, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 export interface LevelRecordLogOptions extends BaseLogOptions {
@@ -37,6 +37,7 @@ function openHandles(location: string) {
     meta: db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }),
     parked: db.sublevel<string, ParkedRecord>('parked', { valueEncoding: 'json' }),
     checkpoints: db.sublevel<string, Checkpoint>('checkpoint', { valueEncoding: 'json' }),
+    tables: new Map<TableName, ReturnType<typeof db.sublevel<string, unknown>>>(),
   };
 }
 
@@ -122,6 +123,10 @@ export class LevelRecordLog extends BaseRecordLog {
     return this.h.recs.values({ gt: seqKey(afterSeq), limit }).all();
   }
 
+  protected _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+    return this.h.recs.values({ lt: seqKey(beforeSeq), reverse: true, limit }).all();
+  }
+
   protected async _firstSeq(): Promise<number> {
     const [first] = await this.h.recs.keys({ limit: 1 }).all();
     return first ? Number(first) : 0;
@@ -172,6 +177,28 @@ export class LevelRecordLog extends BaseRecordLog {
 
   protected _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
     return this.h.checkpoints.values({ gt: seqKey(afterSeq), limit }).all();
+  }
+
+  private table(name: TableName) {
+    const { db, tables } = this.h;
+    let t = tables.get(name);
+    if (!t) {
+      t = db.sublevel<string, unknown>(`table:${name}`, { valueEncoding: 'json' });
+      tables.set(name, t);
+    }
+    return t;
+  }
+
+  protected _tableWrite(name: TableName, ops: TableOp[], sync: boolean): Promise<void> {
+    const t = this.table(name);
+    return this.h.db.batch(
+      ops.map((o) => (o.value === undefined ? { type: 'del' as const, sublevel: t, key: o.key } : { type: 'put' as const, sublevel: t, key: o.key, value: o.value })),
+      { sync },
+    );
+  }
+
+  protected _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {
+    return this.table(name).iterator({ ...range }).all();
   }
 
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */

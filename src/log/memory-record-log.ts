@@ -4,7 +4,7 @@
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, Checkpoint, ParkedRecord } from './record-log.js';
+import type { CameraSummary, Checkpoint, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /** What survives "reopen": share one of these between instances. */
@@ -23,12 +23,14 @@ export interface MemoryLogState {
   parked: Map<string, ParkedRecord>;
   chainHead: ChainHead | undefined;
   checkpoints: Checkpoint[];
+  tables: Map<TableName, Map<string, unknown>>;
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
   return {
     records: [], byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
     totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(), parked: new Map(), chainHead: undefined, checkpoints: [],
+    tables: new Map(),
   };
 }
 
@@ -114,6 +116,10 @@ export class MemoryRecordLog extends BaseRecordLog {
     return copy(this.s.records.slice(from, from + limit));
   }
 
+  protected async _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+    return copy(this.s.records.filter((r) => r.seq < beforeSeq).slice(-limit).reverse());
+  }
+
   protected async _firstSeq(): Promise<number> {
     return this.s.records[0]?.seq ?? 0;
   }
@@ -151,6 +157,24 @@ export class MemoryRecordLog extends BaseRecordLog {
   }
 
   protected async _compact(): Promise<void> {}
+
+  protected async _tableWrite(name: TableName, ops: TableOp[]): Promise<void> {
+    let t = this.s.tables.get(name);
+    if (!t) this.s.tables.set(name, (t = new Map()));
+    for (const o of ops) {
+      if (o.value === undefined) t.delete(o.key);
+      else t.set(o.key, copy(o.value));
+    }
+  }
+
+  protected async _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {
+    const keys = [...(this.s.tables.get(name)?.keys() ?? [])]
+      .filter((k) => (range.gte === undefined || k >= range.gte) && (range.lt === undefined || k < range.lt))
+      .sort();
+    if (range.reverse) keys.reverse();
+    const t = this.s.tables.get(name)!;
+    return keys.slice(0, range.limit ?? keys.length).map((k) => [k, copy(t.get(k))]);
+  }
 
   protected async _putCheckpoint(cp: Checkpoint): Promise<void> {
     this.s.checkpoints = [...this.s.checkpoints.filter((c) => c.seq !== cp.seq), copy(cp)].sort((a, b) => a.seq - b.seq);

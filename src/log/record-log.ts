@@ -108,6 +108,27 @@ export interface Checkpoint {
 
 export type AppendListener = (lastSeq: number) => void;
 
+/**
+ * Side tables beside the records, each an ordered key → JSON value map: the hotlist and
+ * the plate search index (rebuildable from the records). Named here so log/ knows every
+ * keyspace it stores.
+ */
+export type TableName = 'hotlist' | 'plates' | 'plate-variants';
+
+/** A put (value given) or a delete (value undefined). */
+export interface TableOp {
+  key: string;
+  value?: unknown;
+}
+
+/** Keys in [gte, lt), ascending unless reversed, at most limit. */
+export interface TableRange {
+  gte?: string;
+  lt?: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
 export interface RecordLog {
   open(): Promise<void>;
   /** Waits for appends already accepted, then closes. Appends after close are refused. */
@@ -120,6 +141,8 @@ export interface RecordLog {
   getById(id: string): Promise<StoredRecord | undefined>;
   /** Records with seq > afterSeq in seq order, at most `limit`, optionally of some kinds. */
   readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]>;
+  /** Records with seq < beforeSeq, newest first, at most `limit` (the events view). */
+  readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]>;
   lastSeq(): number;
   /** A consumer's position: the last seq it has fully handled (0 = nothing yet). */
   getCursor(consumer: string): Promise<number>;
@@ -127,6 +150,9 @@ export interface RecordLog {
   /** Small durable state of the store's own jobs (e.g. the retention clock). */
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
+  /** Writes a side table in one atomic batch (synced when `sync`). */
+  tableWrite(table: TableName, ops: TableOp[], opts?: { sync?: boolean }): Promise<void>;
+  tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
   /** Called after each durable batch with the new last seq; returns an unsubscribe. */
   onAppend(listener: AppendListener): () => void;
   /** Deletes records / drops their images in one synced batch, counted by reason. */

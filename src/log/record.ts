@@ -1,8 +1,9 @@
 // The record model: what ingest produces and the durable log stores. A record keeps the
 // camera's raw message (minus image payloads, which become blobs) and a normalised form.
 
-/** status: a camera went online/offline (written by the presence job, not by cameras). */
-export type RecordKind = 'detection' | 'health' | 'register' | 'status';
+/** status: a camera went online/offline (written by the presence job, not by cameras);
+ *  alert: a detection matched the hotlist (written by the hotlist watch). */
+export type RecordKind = 'detection' | 'health' | 'register' | 'status' | 'alert';
 /** Where a record came from; 'gateway' for the gateway's own records (presence). */
 export type Transport = 'rest' | 'socketio' | 'gateway';
 
@@ -45,6 +46,19 @@ export interface StatusData {
   last_seen: string | null;
 }
 
+/** A hotlist match: which detection, which reading, which entry (as it was then). */
+export interface AlertData {
+  detection_id: string;
+  detection_seq: number;
+  /** The plate as the camera read it, and normalised. */
+  plate: string;
+  plate_key: string;
+  match: 'exact' | 'fuzzy';
+  entry: { plate: string; key: string; reason: string; level: string; note: string | null; expires_at: string | null; fuzzy: boolean; source: string };
+  /** The detection's images (the alert points at them; it does not hold them). */
+  images: { name: string; content_type: string; bytes: number; sha256: string }[];
+}
+
 /** Everything about a record except what the log assigns (seq). */
 export interface NewRecord {
   id: string;
@@ -59,7 +73,7 @@ export interface NewRecord {
   source: Transport;
   /** The message as sent, image payloads removed (see images). Unknown fields kept. */
   raw: Record<string, unknown>;
-  data: DetectionData | HealthData | StatusData | Record<string, never>;
+  data: DetectionData | HealthData | StatusData | AlertData | Record<string, never>;
   images: ImageRef[];
   /** Approximate bytes of the record plus its images (backlog accounting). */
   size: number;

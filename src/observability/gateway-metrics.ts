@@ -15,6 +15,8 @@ export interface MetricsSources {
   consumers: () => LogConsumer[];
   uplink?: Uplink | undefined;
   backlog?: BacklogMonitor | undefined;
+  clocks?: { snapshot(): { camera_id: string; offset_s: number }[] } | undefined;
+  hotlist?: { entries: () => number; alertsRaised: () => number; alertsCollapsed: () => number } | undefined;
 }
 
 export class GatewayMetrics implements IngestObserver {
@@ -61,6 +63,16 @@ export class GatewayMetrics implements IngestObserver {
     gauge('lprgw_backlog_records', 'Records waiting for the uplink', () => sources.backlog?.snapshot().records ?? 0);
     gauge('lprgw_backlog_bytes', 'Approximate bytes waiting for the uplink', () => sources.backlog?.snapshot().bytes ?? 0);
     gauge('lprgw_backlog_oldest_age_seconds', 'Age of the oldest record waiting for the uplink', () => sources.backlog?.snapshot().oldest_age_s ?? 0);
+    new Gauge({
+      name: 'lprgw_camera_clock_offset_seconds', help: "Gateway receive time minus the camera's timestamp (rolling median), by camera", labelNames: ['camera'], registers,
+      collect() {
+        this.reset();
+        for (const c of sources.clocks?.snapshot() ?? []) this.set({ camera: c.camera_id }, c.offset_s);
+      },
+    });
+    gauge('lprgw_hotlist_entries', 'Hotlist entries (any source, expired ones included)', () => sources.hotlist?.entries() ?? 0);
+    gauge('lprgw_hotlist_alerts_raised', 'Hotlist alerts raised since start', () => sources.hotlist?.alertsRaised() ?? 0);
+    gauge('lprgw_hotlist_alerts_collapsed', 'Hotlist matches counted on an open alert since start', () => sources.hotlist?.alertsCollapsed() ?? 0);
     gauge('lprgw_uplink_drain_rate', 'Uplink deliveries per second (recent)', () => sources.backlog?.snapshot().drain_rate_per_s ?? 0);
   }
 

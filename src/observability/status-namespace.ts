@@ -2,9 +2,15 @@
 // default namespace, read-only: it ignores anything clients emit). A snapshot on connect,
 // then every `intervalMs` while anyone is watching.
 import type { Server } from 'socket.io';
+import type { AlertSummary } from '../hotlist/alert-watch.js';
 import type { LiveView } from './live-view.js';
 
-export function attachStatusNamespace(io: Server, view: LiveView, authorize: (authorization: string | undefined) => boolean, intervalMs = 2000): () => void {
+/** Alerts go to every viewer the moment they are raised, counted or acknowledged. */
+export interface AlertFeed {
+  onAlert(listener: (a: AlertSummary, isNew: boolean) => void): () => void;
+}
+
+export function attachStatusNamespace(io: Server, view: LiveView, authorize: (authorization: string | undefined) => boolean, alerts?: AlertFeed, intervalMs = 2000): () => void {
   const ns = io.of('/status');
   ns.use((socket, next) => (authorize(socket.handshake.headers.authorization) ? next() : next(new Error('login required'))));
   ns.on('connection', (socket) => {
@@ -14,5 +20,9 @@ export function attachStatusNamespace(io: Server, view: LiveView, authorize: (au
     if (ns.sockets.size > 0) ns.emit('snapshot', view.snapshot());
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  const unsubscribe = alerts?.onAlert((a) => ns.emit('alert', a));
+  return () => {
+    clearInterval(timer);
+    unsubscribe?.();
+  };
 }

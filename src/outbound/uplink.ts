@@ -49,7 +49,17 @@ export interface UplinkDeps {
   gatewayId: string;
   /** Current gateway status document (published retained on connect and on request). */
   gatewayStatus: () => Record<string, unknown>;
+  /**
+   * Messages the cloud sends down (the hotlist): subscribed at QoS 1 on a persistent
+   * session, each acknowledged only after receive() resolved (durable here).
+   */
+  inbox?: { topics(): string[]; receive(topic: string, payload: Buffer): Promise<void> } | undefined;
+  /** Seqs of records that go before any backlog (alerts), oldest first or not. */
+  priority?: (() => number[]) | undefined;
 }
+
+/** How long the cloud broker keeps our session (MQTT 5) while we are away: a week. */
+const SESSION_EXPIRY_S = 7 * 86_400;
 
 /** The broker URL without any user:password part, for logs and status. */
 export function safeUrl(url: string): string {
@@ -67,6 +77,7 @@ export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 /** Slowest link the PUBACK deadline allows for (bytes/s): 1.5 MB then gets ~6 min. */
 const MIN_LINK_RATE = 4096;
+const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
 
@@ -94,6 +105,10 @@ export class Uplink {
   private bytesInFlight = 0;
   /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
   private brokerMaxPacket = 0;
+  /** The priority lane: highest alert seq sent ahead of the backlog (durable cursor). */
+  private priorityCursor = 0;
+  private priorityRun: Promise<void> = Promise.resolve();
+  private sessionPublish: ((m: OutMessage) => Promise<void>) | undefined;
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
@@ -109,6 +124,7 @@ export class Uplink {
   }
 
   async start(): Promise<void> {
+    this.priorityCursor = await this.deps.log.getCursor(PRIORITY_CURSOR);
     await this.meta.load();
     await this.images.load();
     this.loop = this.run();
@@ -222,8 +238,11 @@ export class Uplink {
     const o = this.opts;
     const will = JSON.stringify({ state: 'offline', gateway_id: this.deps.gatewayId, reason: 'connection lost' });
     return {
-      clientId: o.clientId, clean: true, reconnectPeriod: 0, connectTimeout: o.connectTimeoutMs, keepalive: 30,
+      // A persistent session only when the cloud sends us something (the hotlist): then
+      // removals made while we were offline wait for us at the broker.
+      clientId: o.clientId, clean: !this.deps.inbox, reconnectPeriod: 0, connectTimeout: o.connectTimeoutMs, keepalive: 30,
       protocolVersion: o.protocolVersion,
+      ...(this.deps.inbox && o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
       username: o.username || undefined, password: o.password || undefined,
       ca: o.ca ? readFileSync(o.ca) : undefined, cert: o.cert ? readFileSync(o.cert) : undefined, key: o.key ? readFileSync(o.key) : undefined,
       rejectUnauthorized: true,
@@ -239,6 +258,7 @@ export class Uplink {
       this.state = 'connecting';
       const client = connect(this.opts.url, this.clientOptions());
       this.client = client;
+      this.receiveInbox(client);
       let refused = false;
       client.on('error', (err) => {
         this.lastError = err.message;
@@ -246,7 +266,7 @@ export class Uplink {
         // A CONNACK refusal carries a numeric code; a network error a string one.
         if (typeof (err as { code?: unknown }).code === 'number') refused = true;
       });
-      const connack = await new Promise<{ properties?: { maximumPacketSize?: number; receiveMaximum?: number } } | undefined>((ok) => {
+      const connack = await new Promise<{ sessionPresent?: boolean; properties?: { maximumPacketSize?: number; receiveMaximum?: number } } | undefined>((ok) => {
         client.once('connect', (packet) => ok(packet));
         client.once('close', () => ok(undefined));
       });
@@ -276,6 +296,7 @@ export class Uplink {
         backlog_bytes: s.records > 0 ? Math.round((backlog * s.bytes) / s.records) : 0, backlog_oldest: oldest?.received_at ?? null,
       }, 'uplink connected');
       void this.publishStatus();
+      void this.subscribeInbox(client, connack.sessionPresent === true);
       for (const [t, payload] of this.retained) void this.publishAcked(client, this.topic(t), payload, { retain: true }).catch(() => undefined);
       const before = { meta: this.meta.position(), images: this.images.position() };
       await this.session(client, backlog);
@@ -297,6 +318,55 @@ export class Uplink {
         logger.warn({ err: this.lastError, retryInMs: delay, backlog_records: this.meta.lag() }, 'uplink connection lost');
         await this.sleep(delay);
       }
+    }
+  }
+
+  /** Cloud → gateway messages: PUBACK only once the inbox has stored them. */
+  private receiveInbox(client: MqttClient): void {
+    const inbox = this.deps.inbox;
+    if (!inbox) return;
+    client.handleMessage = (packet, done) => {
+      if (packet.cmd !== 'publish') return done();
+      inbox.receive(packet.topic, Buffer.from(packet.payload)).then(() => done(), (err: Error) => {
+        // Not acknowledged: the persistent session brings it again after a reconnect.
+        this.deps.logger.warn({ err, topic: packet.topic }, 'could not store a message from the cloud; reconnecting to get it again');
+        done(err);
+        client.end(true);
+      });
+    };
+  }
+
+  private async subscribeInbox(client: MqttClient, sessionPresent: boolean): Promise<void> {
+    // With our session still there, the subscriptions are too; subscribing again would
+    // bring every retained entry again (100,000 of them on a weak link).
+    if (!this.deps.inbox || sessionPresent) return;
+    try {
+      const granted = await client.subscribeAsync(this.deps.inbox.topics(), { qos: 1 });
+      const refused = granted.filter((g) => g.qos > 2).map((g) => g.topic);
+      if (refused.length) this.deps.logger.warn({ topics: refused }, 'cloud broker refused the hotlist subscription');
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'subscribing to the cloud hotlist failed');
+    }
+  }
+
+  /** A new priority record (an alert): sent now, ahead of whatever backlog the lanes have. */
+  pokePriority(): void {
+    const publish = this.sessionPublish;
+    if (!publish || this.meta.lag() === 0) return; // caught up: the JSON lane sends it at once anyway
+    this.priorityRun = this.priorityRun.then(() => this.sendPriority(publish)).catch((err: Error) => {
+      this.deps.logger.warn({ err }, 'priority lane: send failed (the record goes with the backlog)');
+    });
+  }
+
+  /** Priority records the JSON lane has not sent yet, oldest first, each once. */
+  private async sendPriority(publish: (m: OutMessage) => Promise<void>): Promise<void> {
+    const seqs = (this.deps.priority?.() ?? []).filter((seq) => seq > this.meta.position() && seq > this.priorityCursor).sort((a, b) => a - b);
+    for (const seq of seqs) {
+      const r = await this.deps.log.get(seq);
+      const m = r && metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
+      if (m) await publish(m);
+      this.priorityCursor = seq;
+      await this.deps.log.setCursor(PRIORITY_CURSOR, seq);
     }
   }
 
@@ -327,7 +397,13 @@ export class Uplink {
     };
     const started = Date.now();
     let draining = backlogAtConnect > 0;
+    // Alerts first: after an outage they go before the backlog of detections and images.
+    await this.sendPriority(publish).catch((err: Error) => {
+      this.deps.logger.warn({ err }, 'priority lane: send failed (alerts go with the backlog)');
+    });
+    this.sessionPublish = publish;
     const metaRun = this.meta.run(async (r) => {
+      if (r.kind === 'alert' && r.seq <= this.priorityCursor) return; // the priority lane sent it
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
       if (!m) return;
       if (await this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes())) return;
@@ -353,6 +429,7 @@ export class Uplink {
     // A lane that failed (e.g. a PUBACK timeout) ends the session: reconnect and resend.
     void Promise.race([metaRun, imageRun]).catch(() => client.end(true));
     await Promise.race([closed, lanes]);
+    this.sessionPublish = undefined;
     this.meta.stop();
     this.images.stop();
     await lanes;

@@ -247,6 +247,8 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
         ['getCursor', () => log.getCursor('x')], ['setCursor', () => log.setCursor('x', 1)], ['getState', () => log.getState('x')],
         ['setState', () => log.setState('x', 1)], ['evict', () => log.evict({ reason: 'delivered_records', remove: [], stripImages: [] })],
         ['imageRefs', () => log.imageRefs(['a'])], ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
+        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableRead', () => log.tableRead('hotlist', {})],
+        ['readBefore', () => log.readBefore(10, 1)],
       ];
       for (const [name, call] of calls) await assert.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
       cleanup();
@@ -330,6 +332,36 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       }
       assert.deepEqual(again.chainHead(), { seq: all.at(-1)!.seq, hash: all.at(-1)!.hash });
       await again.close();
+      cleanup();
+    });
+
+    test('side tables: ordered ranges, reverse, limit, deletes, apart from each other, across reopen', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      await log.tableWrite('plates', ['B\u00001', 'A\u00002', 'A\u00001', 'AB\u00001', 'กข\u00001'].map((key, i) => ({ key, value: { i } })), { sync: true });
+      await log.tableWrite('plate-variants', [{ key: 'A\u00001', value: 'other table' }]);
+      const a = await log.tableRead('plates', { gte: 'A\u0000', lt: 'A\u0001' });
+      assert.deepEqual(a, [['A\u00001', { i: 2 }], ['A\u00002', { i: 1 }]]);
+      assert.deepEqual((await log.tableRead('plates', { reverse: true, limit: 2 })).map(([k]) => k), ['กข\u00001', 'B\u00001']);
+      await log.tableWrite('plates', [{ key: 'A\u00001' }, { key: 'C', value: true }]);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      assert.deepEqual((await again.tableRead('plates', {})).map(([k]) => k), ['A\u00002', 'AB\u00001', 'B\u00001', 'C', 'กข\u00001']);
+      assert.deepEqual(await again.tableRead('plate-variants', {}), [['A\u00001', 'other table']]);
+      assert.deepEqual(await again.tableRead('hotlist', {}), []);
+      await again.close();
+      cleanup();
+    });
+
+    test('readBefore pages backwards, newest first', async () => {
+      const { log, cleanup } = await factory.create();
+      await log.open();
+      for (let i = 0; i < 12; i++) await log.append(sampleRecord());
+      assert.deepEqual((await log.readBefore(13, 5)).map((r) => r.seq), [12, 11, 10, 9, 8]);
+      assert.deepEqual((await log.readBefore(3, 5)).map((r) => r.seq), [2, 1]);
+      assert.deepEqual(await log.readBefore(1, 5), []);
+      await log.close();
       cleanup();
     });
   });

@@ -14,15 +14,20 @@ export interface AdminRouteDeps {
   replay?: ((seq: number) => Promise<void>) | undefined;
 }
 
-export function createAdminRoutes(deps: AdminRouteDeps): Router {
-  const router = Router();
-  router.use('/api/admin', (req: Request, res: Response, next: NextFunction) => {
-    if (!deps.token) return sendError(res, new GatewayError('NOT_FOUND', 'admin endpoints are off (no admin token configured)'));
+/** In front of every admin route: the admin token, or 401/403; no token configured → 404. */
+export function requireAdmin(token: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!token) return sendError(res, new GatewayError('NOT_FOUND', 'admin endpoints are off (no admin token configured)'));
     const given = credentialFrom(req.headers);
     if (!given) return sendError(res, new GatewayError('UNAUTHORIZED', 'admin token required (Authorization: Bearer ...)'));
-    if (!sameSecret(given, deps.token)) return sendError(res, new GatewayError('FORBIDDEN', 'wrong admin token'));
+    if (!sameSecret(given, token)) return sendError(res, new GatewayError('FORBIDDEN', 'wrong admin token'));
     next();
-  });
+  };
+}
+
+export function createAdminRoutes(deps: AdminRouteDeps): Router {
+  const router = Router();
+  router.use('/api/admin', requireAdmin(deps.token));
   router.get('/api/admin/export', async (req, res) => {
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     if (since !== undefined && Number.isNaN(Date.parse(since))) {

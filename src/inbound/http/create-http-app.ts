@@ -36,8 +36,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Cameras do not always send Content-Type: every POST body is read as JSON.
-  app.use(express.json({ limit: deps.maxMessageBytes, type: () => true, strict: false }));
+  // Cameras do not always send Content-Type: every POST body is read as JSON, except CSV
+  // (the hotlist import reads that itself).
+  app.use(express.json({ limit: deps.maxMessageBytes, type: (req) => !/^text\/csv\b/i.test(req.headers['content-type'] ?? ''), strict: false }));
   for (const router of deps.routers) app.use(router);
 
   app.use((req: Request, res: Response) => {

@@ -15,7 +15,7 @@ export interface RecordRouteDeps {
 }
 
 /** Kinds a page of records may be filtered by. */
-const QUERY_KINDS: readonly RecordKind[] = ['detection', 'health', 'register'];
+const QUERY_KINDS: readonly RecordKind[] = ['detection', 'health', 'register', 'alert'];
 const MAX_PAGE = 1000;
 
 function intParam(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -1,0 +1,105 @@
+// Admin endpoints of the hotlist and the search index (admin token): entries one by one,
+// a bulk CSV (or JSON list) import, and the index rebuild.
+import express, { Router, type Request, type Response } from 'express';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { GatewayError, toGatewayError } from '../../errors.js';
+import { entryFields, plateKey, type EntryFields } from '../../hotlist/hotlist-entry.js';
+import type { Hotlist } from '../../hotlist/hotlist.js';
+import type { PlateIndex } from '../../search/plate-index.js';
+import { requireAdmin } from './admin-routes.js';
+import { sendError } from './send-error.js';
+
+export interface HotlistRouteDeps {
+  hotlist: Hotlist;
+  index: PlateIndex;
+  token: string;
+  /** Largest import body (bytes). */
+  maxImportBytes: number;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void> | void;
+/** Errors become the contract's JSON body here, not in the app's handler (which counts camera refusals). */
+const handle = (fn: Handler) => async (req: Request, res: Response) => {
+  try {
+    await fn(req, res);
+  } catch (err) {
+    sendError(res, toGatewayError(err));
+  }
+};
+
+/** Rows of an import: CSV with a header (plate,reason,level,expires_at,fuzzy,note) or a JSON list. */
+function importRows(req: Request): { plate: string; fields: EntryFields }[] {
+  let rows: unknown[];
+  if (typeof req.body === 'string') {
+    try {
+      rows = parseCsv(req.body, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
+    } catch (err) {
+      throw new GatewayError('INVALID_BODY', `CSV: ${(err as Error).message}`);
+    }
+  } else if (Array.isArray(req.body)) rows = req.body;
+  else throw new GatewayError('INVALID_BODY', 'expected text/csv with a header row (plate,reason,level,expires_at,fuzzy,note) or a JSON list of entries');
+  if (rows.length === 0) throw new GatewayError('INVALID_BODY', 'no entries in the import');
+  const problems: { path: string; message: string }[] = [];
+  const out = rows.flatMap((row, i) => {
+    const line = typeof req.body === 'string' ? `row ${i + 2}` : `[${i}]`; // CSV rows count the header as row 1
+    try {
+      const plate = (row as { plate?: unknown })?.plate;
+      if (typeof plate !== 'string' || plate.trim() === '') throw new GatewayError('VALIDATION_FAILED', 'plate: must not be empty');
+      plateKey(plate);
+      return [{ plate, fields: entryFields(row) }];
+    } catch (err) {
+      problems.push({ path: line, message: (err as Error).message });
+      return [];
+    }
+  });
+  // All or nothing: a list with a bad row is refused whole, so nobody wonders which half went in.
+  if (problems.length) {
+    throw new GatewayError('VALIDATION_FAILED', `${problems.length} of ${rows.length} entries are invalid; nothing imported. First: ${problems[0]!.path}: ${problems[0]!.message}`, { fields: problems.slice(0, 100) });
+  }
+  return out;
+}
+
+export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
+  const router = Router();
+  const admin = requireAdmin(deps.token);
+  const csv = express.text({ type: 'text/csv', limit: deps.maxImportBytes });
+  const plateOf = (req: Request) => String(req.params.plate); // express has decoded it
+
+  router.get('/api/admin/hotlist', admin, (_req, res) => {
+    const entries = deps.hotlist.list();
+    res.json({ success: true, count: entries.length, data: entries });
+  });
+  router.post('/api/admin/hotlist/import', admin, csv, handle(async (req, res) => {
+    const rows = importRows(req);
+    const done = await deps.hotlist.putMany('local', rows);
+    const created = done.filter((d) => d.created).length;
+    res.json({ success: true, message: `${done.length} entries imported`, imported: done.length, created, updated: done.length - created });
+  }));
+  router.get('/api/admin/hotlist/:plate', admin, handle((req, res) => {
+    const entry = deps.hotlist.get('local', plateOf(req));
+    if (!entry) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
+    res.json({ success: true, data: entry });
+  }));
+  router.put('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+    const { entry, created } = await deps.hotlist.put('local', plateOf(req), entryFields(req.body));
+    res.status(created ? 201 : 200).json({ success: true, message: created ? 'hotlist entry added' : 'hotlist entry updated', data: entry });
+  }));
+  router.delete('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+    if (!(await deps.hotlist.remove('local', plateOf(req)))) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
+    res.json({ success: true, message: 'hotlist entry removed' });
+  }));
+
+  router.post('/api/admin/reindex', admin, handle((_req, res) => {
+    const target = deps.index.follower.position();
+    void deps.index.reindex().catch(() => undefined);
+    res.status(202).json({ success: true, message: 'rebuilding the plate index from the log', previous_position: target, ...reindexState(deps.index) });
+  }));
+  router.get('/api/admin/reindex', admin, (_req, res) => {
+    res.json({ success: true, ...reindexState(deps.index) });
+  });
+  return router;
+}
+
+function reindexState(index: PlateIndex) {
+  return { rebuilding: index.rebuildingNow(), position: index.follower.position(), lag: index.follower.lag() };
+}

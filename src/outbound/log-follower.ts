@@ -1,0 +1,124 @@
+// Follows the log page by page from a durable cursor, for the gateway's own readers (the
+// hotlist watch, the plate index). A page's cursor is saved only after its handler
+// finished, so a crash repeats a page, never skips one: handlers must be idempotent.
+import type { Logger } from 'pino';
+import type { StoredRecord } from '../log/record.js';
+import type { RecordLog } from '../log/record-log.js';
+import { Backoff } from './backoff.js';
+
+export interface LogFollowerOptions {
+  log: RecordLog;
+  /** Cursor name. */
+  name: string;
+  logger: Logger;
+  handle: (page: StoredRecord[]) => Promise<void>;
+  pageSize?: number;
+  /** Where a follower with no saved cursor starts (default: the beginning). */
+  firstStart?: () => Promise<number>;
+}
+
+export class LogFollower {
+  private cursor = 0;
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  /** An append came while the loop was busy: look again before sleeping. */
+  private poked = false;
+  private readonly backoff = new Backoff(250, 10_000);
+  private readonly waiters: { seq: number; ok: () => void }[] = [];
+
+  constructor(private readonly opts: LogFollowerOptions) {}
+
+  position(): number {
+    return this.cursor;
+  }
+
+  lag(): number {
+    return Math.max(0, this.opts.log.lastSeq() - this.cursor);
+  }
+
+  async start(from?: number): Promise<void> {
+    if (!this.stopped) return;
+    const saved = await this.opts.log.getState<boolean>(`follower:${this.opts.name}`);
+    this.cursor = from ?? (saved ? await this.opts.log.getCursor(this.opts.name) : (await this.opts.firstStart?.()) ?? 0);
+    if (from !== undefined || !saved) await this.save();
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Resolves once every record up to `seq` has been handled. */
+  reached(seq: number): Promise<void> {
+    if (this.cursor >= seq) return Promise.resolve();
+    return new Promise((ok) => this.waiters.push({ seq, ok }));
+  }
+
+  private async save(): Promise<void> {
+    await this.opts.log.setCursor(this.opts.name, this.cursor);
+    await this.opts.log.setState(`follower:${this.opts.name}`, true);
+  }
+
+  private async run(): Promise<void> {
+    const { log, logger } = this.opts;
+    const unsubscribe = log.onAppend(() => {
+      this.poked = true;
+      this.wake?.();
+    });
+    try {
+      while (!this.stopped) {
+        let page: StoredRecord[];
+        this.poked = false;
+        try {
+          page = await log.readAfter(this.cursor, this.opts.pageSize ?? 500);
+          if (page.length > 0) {
+            await this.opts.handle(page);
+            this.cursor = page[page.length - 1]!.seq;
+            await log.setCursor(this.opts.name, this.cursor);
+            this.backoff.reset();
+            this.settleWaiters(this.cursor);
+          }
+        } catch (err) {
+          // The store reopening after a fault, say: wait and repeat the same page.
+          const delay = this.backoff.next();
+          logger.warn({ err, follower: this.opts.name, cursor: this.cursor, retryInMs: delay }, 'log follower failed; retrying');
+          await this.sleep(delay);
+          continue;
+        }
+        if (page.length === 0) {
+          // Nothing after the cursor: everything up to the last seq is handled (or evicted).
+          this.settleWaiters(log.lastSeq());
+          await this.sleep(1000);
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  private settleWaiters(at: number): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.seq <= at) this.waiters.splice(i, 1)[0]!.ok();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.poked || this.stopped) return Promise.resolve();
+    return new Promise((ok) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        ok();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        ok();
+      };
+    });
+  }
+}

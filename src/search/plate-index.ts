@@ -1,0 +1,92 @@
+// The plate search index: normalised plate → detections, in the log's "plates" table, plus
+// each plate's one-deletion variants in "plate-variants" (fuzzy search looks those up,
+// never scans). Written by a follower of the log, so it is always rebuildable from the
+// records (reindex) and a crash at worst writes a page twice (same keys, same values).
+import type { Logger } from 'pino';
+import type { DetectionData, StoredRecord } from '../log/record.js';
+import type { RecordLog, TableName, TableOp } from '../log/record-log.js';
+import { LogFollower } from '../outbound/log-follower.js';
+import { plateReadings } from '../plates/plate-readings.js';
+import { deletions, isPlateKey, normalisePlate } from '../plates/plate-text.js';
+
+/** One indexed reading: camera, camera time (ISO UTC), the text as read. */
+export interface IndexRow {
+  c: string;
+  t: string;
+  p: string;
+}
+
+export const SEP = '\u0000';
+export const seqPart = (seq: number) => seq.toString().padStart(16, '0');
+
+export class PlateIndex {
+  readonly follower: LogFollower;
+  /** Variant rows written lately (they never change, so once is enough). */
+  private readonly recentVariants = new Set<string>();
+  private rebuilding: Promise<void> | undefined;
+
+  constructor(private readonly log: RecordLog, logger: Logger) {
+    this.follower = new LogFollower({ log, name: 'plate-index', logger, handle: (page) => this.add(page) });
+  }
+
+  start(): Promise<void> {
+    return this.follower.start();
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
+  }
+
+  /** Empties the index and builds it again from every stored record; resolves when caught up. */
+  reindex(): Promise<void> {
+    this.rebuilding ??= (async () => {
+      const target = this.log.lastSeq();
+      await this.follower.stop();
+      for (const t of ['plates', 'plate-variants'] as TableName[]) await this.clear(t);
+      this.recentVariants.clear();
+      await this.follower.start(0);
+      await this.follower.reached(target);
+    })().finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  rebuildingNow(): boolean {
+    return this.rebuilding !== undefined;
+  }
+
+  /** Drops rows of records no longer stored (found by a search). */
+  forget(keys: string[]): Promise<void> {
+    return this.log.tableWrite('plates', keys.map((key) => ({ key })));
+  }
+
+  private async add(page: StoredRecord[]): Promise<void> {
+    const rows: TableOp[] = [];
+    const variants: TableOp[] = [];
+    for (const r of page) {
+      if (r.kind !== 'detection') continue;
+      for (const reading of plateReadings(r.data as DetectionData)) {
+        const key = normalisePlate(reading);
+        if (!isPlateKey(key)) continue;
+        const row: IndexRow = { c: r.camera_id, t: r.time, p: reading };
+        rows.push({ key: key + SEP + seqPart(r.seq), value: row });
+        if (this.recentVariants.has(key)) continue;
+        for (const v of new Set([key, ...deletions(key)])) variants.push({ key: v + SEP + key, value: 1 });
+        this.recentVariants.add(key);
+        if (this.recentVariants.size > 50_000) this.recentVariants.clear();
+      }
+    }
+    // Not synced: the index is derived; a power cut only repeats the follower's last page.
+    await this.log.tableWrite('plate-variants', variants);
+    await this.log.tableWrite('plates', rows);
+  }
+
+  private async clear(table: TableName): Promise<void> {
+    for (;;) {
+      const page = await this.log.tableRead(table, { limit: 5000 });
+      if (page.length === 0) return;
+      await this.log.tableWrite(table, page.map(([key]) => ({ key })));
+    }
+  }
+}
