@@ -38,6 +38,7 @@ import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';
 import { gatewayStatusDocument, readinessOf } from './observability/gateway-status.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
+import { CloudDownlink } from './outbound/cloud-downlink.js';
 import { AlertWatch } from './hotlist/alert-watch.js';
 import { CloudHotlist } from './hotlist/cloud-hotlist.js';
 import { Hotlist } from './hotlist/hotlist.js';
@@ -122,9 +123,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         ackTimeoutMs: config.uplink.ackTimeout,
       }, {
         log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus,
-        inbox: config.hotlist.fromCloud ? new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, config.gatewayId) : undefined,
         priority: () => alerts.alerts().map((a) => a.seq),
       })
+    : undefined;
+  const downlink = config.uplink.url && config.hotlist.fromCloud
+    ? new CloudDownlink({ ...config.uplink, clientId: `${config.uplink.clientId || `lprgw-${config.gatewayId}`}-in`, connectTimeoutMs: config.uplink.connectTimeout },
+      new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, config.gatewayId), logger)
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta, () => uplink.state === 'online') : undefined;
   const consumers = [localConsumer, ...(uplink?.consumers() ?? [])].filter((c): c is LogConsumer => c !== undefined);
@@ -256,6 +260,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         localRun = runLocalDelivery(localConsumer, send, logger);
       }
       await uplink?.start();
+      await downlink?.start();
       schedules = startSchedules({
         config, logger, log, blobs, presence, retention, evidence, backlog, publishStatus: () => void statusPublisher.run(),
       });
@@ -283,6 +288,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await alerts.stop();
       await plateIndex.stop();
       await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
+      await downlink?.stop();
       logger.debug('stopping uplink');
       await uplink?.stop();
       logger.debug('stopping local publisher');

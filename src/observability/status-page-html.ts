@@ -2,7 +2,10 @@
 // the operator), updated over the read-only Socket.IO namespace /status. Text is set with
 // textContent only, so nothing a camera sends can inject markup. Thai or English (the
 // browser's language, or the switch, remembered), times on a 24-hour clock in the gateway's
-// time zone, and a "connecting" state so the page is never an empty shell.
+// time zone, and a "connecting" state so the page is never an empty shell. The alert
+// banner and the Events view are in status-page-events.ts.
+import { EVENTS_CSS, EVENTS_HTML, EVENTS_SCRIPT, EVENTS_SECTION_HTML, EVENTS_TEXT } from './status-page-events.js';
+
 export const STATUS_PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -30,6 +33,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   @media (max-width: 600px) { td:nth-child(3), td:nth-child(4) { display: none; } td:nth-child(2) { width: 8em; } }
   #lang { margin-left: auto; border: 1px solid #b8c2cf; background: white; border-radius: 6px; padding: 2px 8px; cursor: pointer; }
   #feed { color: #7d1414; }
+${EVENTS_CSS}
 </style>
 </head>
 <body>
@@ -44,7 +48,9 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   <span id="feed" class="meta"></span>
   <button id="lang" type="button"></button>
 </header>
+${EVENTS_HTML}
 <div id="cameras"><p class="meta" id="connecting" data-t="connecting">Connecting to the gateway…</p></div>
+${EVENTS_SECTION_HTML}
 <section><strong data-t="rejections">Recent rejections</strong><table><tbody id="rejections"></tbody></table></section>
 <script src="/socket.io/socket.io.js"></script>
 <script>
@@ -68,6 +74,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
       store: 'พื้นที่เก็บ', of: 'จาก', quota: 'โควตา', disk_free: 'ดิสก์ว่าง', version: 'เวอร์ชัน', up: 'ทำงานมา',
       lost: 'การเชื่อมต่อสดหลุด กำลังเชื่อมต่อใหม่…', login: 'ต้องเข้าสู่ระบบ', no_cameras: 'ยังไม่มีกล้องส่งข้อมูลเข้ามา', switch: 'EN' },
   };
+  for (const l of ['en', 'th']) Object.assign(TEXT[l], ${JSON.stringify(EVENTS_TEXT)}[l]);
   let lang = localStorage.getItem('lang') || ((navigator.language || 'en').toLowerCase().startsWith('th') ? 'th' : 'en');
   let last = null;
   const t = (k) => TEXT[lang][k] ?? TEXT.en[k] ?? k;
@@ -75,6 +82,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     document.documentElement.lang = lang;
     for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(e.getAttribute('data-t'));
     document.getElementById('lang').textContent = t('switch');
+    document.getElementById('q-plate').placeholder = t('plate_ph');
     if (last) render(last);
   }
   document.getElementById('lang').addEventListener('click', () => { lang = lang === 'th' ? 'en' : 'th'; localStorage.setItem('lang', lang); applyLang(); });
@@ -83,8 +91,11 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   const span = (sec) => sec < 60 ? sec + ' ' + t('s') : sec < 3600 ? Math.round(sec / 60) + ' ' + t('min') : Math.floor(sec / 3600) + ' ' + t('h') + ' ' + Math.round((sec % 3600) / 60) + ' ' + t('min');
   const ago = (iso) => { if (!iso) return t('never'); const sec = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000)); return span(sec) + ' ' + t('ago'); };
   const size = (b) => b >= 1e9 ? (b / 1e9).toFixed(1) + ' GB' : b >= 1e6 ? (b / 1e6).toFixed(1) + ' MB' : Math.round(b / 1e3) + ' kB';
+${EVENTS_SCRIPT}
   function render(s) {
     last = s;
+    syncAlerts(s);
+    syncCameraFilter(s);
     const zone = s.time_zone;
     document.getElementById('feed').textContent = '';
     document.getElementById('gateway').textContent = s.gateway_id || '';
@@ -113,6 +124,8 @@ export const STATUS_PAGE_HTML = `<!doctype html>
       card.append(h, el('div', { class: 'plates' }, c.latest ? c.latest.plates.join('  ') || '—' : '—'));
       if (c.latest && c.latest.image) card.append(el('img', { src: c.latest.image, alt: 'latest image' }));
       card.append(el('div', { class: 'meta' }, t('last_seen') + ' ' + ago(c.last_seen) + ' · ' + c.per_minute + t('per_min') + ' · ' + c.detections + ' ' + t('detections')));
+      const skew = clockNote(c, s.clocks);
+      if (skew) card.append(skew);
       return card;
     }));
     document.getElementById('rejections').replaceChildren(...s.rejections.map((r) => {
@@ -124,6 +137,8 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   applyLang();
   const feed = io('/status');
   feed.on('snapshot', render);
+  feed.on('alert', mergeAlert);
+  loadEvents(false);
   feed.on('connect_error', (err) => { document.getElementById('feed').textContent = err && err.message === 'login required' ? t('login') : t('lost'); });
   feed.on('disconnect', () => { document.getElementById('feed').textContent = t('lost'); });
 </script>

@@ -6,13 +6,13 @@
 // connection restarts both lanes from their durable cursors. A record that cannot be
 // delivered as it is gets parked (PoisonGuard) instead of blocking its lane; on a slow
 // link the PUBACK deadline grows with the bytes ahead, and images go within a byte window.
-import { readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import { Backoff } from './backoff.js';
+import { cloudCredentials, type CloudBrokerOptions } from './cloud-credentials.js';
 import { ByteWindow } from './byte-window.js';
 import { LogConsumer } from './log-consumer.js';
 import { PoisonGuard } from './poison-guard.js';
@@ -20,16 +20,9 @@ import { RateLimiter } from './rate-limiter.js';
 import { gatewayStatusTopic } from './topics.js';
 import { imageMessages, messageBytes, metadataMessage, type OutMessage, type OversizeMode } from './uplink-messages.js';
 
-export interface UplinkOptions {
-  url: string;
-  username: string;
-  password: string;
+export interface UplinkOptions extends CloudBrokerOptions {
   topicPrefix: string;
   clientId: string;
-  protocolVersion: 4 | 5;
-  ca: string;
-  cert: string;
-  key: string;
   window: number;
   maxMessageBytes: number;
   oversizeImages: OversizeMode;
@@ -37,7 +30,6 @@ export interface UplinkOptions {
   maxRatePerSecond: number;
   /** The image lane runs only while the JSON lane's lag is at most this. */
   liveLagThreshold: number;
-  connectTimeoutMs: number;
   /** A PUBACK missing this long means the connection is wedged: drop it and resend. */
   ackTimeoutMs: number;
 }
@@ -49,17 +41,10 @@ export interface UplinkDeps {
   gatewayId: string;
   /** Current gateway status document (published retained on connect and on request). */
   gatewayStatus: () => Record<string, unknown>;
-  /**
-   * Messages the cloud sends down (the hotlist): subscribed at QoS 1 on a persistent
-   * session, each acknowledged only after receive() resolved (durable here).
-   */
-  inbox?: { topics(): string[]; receive(topic: string, payload: Buffer): Promise<void> } | undefined;
   /** Seqs of records that go before any backlog (alerts), oldest first or not. */
   priority?: (() => number[]) | undefined;
 }
 
-/** How long the cloud broker keeps our session (MQTT 5) while we are away: a week. */
-const SESSION_EXPIRY_S = 7 * 86_400;
 
 /** The broker URL without any user:password part, for logs and status. */
 export function safeUrl(url: string): string {
@@ -235,17 +220,10 @@ export class Uplink {
   }
 
   private clientOptions(): IClientOptions {
-    const o = this.opts;
     const will = JSON.stringify({ state: 'offline', gateway_id: this.deps.gatewayId, reason: 'connection lost' });
     return {
-      // A persistent session only when the cloud sends us something (the hotlist): then
-      // removals made while we were offline wait for us at the broker.
-      clientId: o.clientId, clean: !this.deps.inbox, reconnectPeriod: 0, connectTimeout: o.connectTimeoutMs, keepalive: 30,
-      protocolVersion: o.protocolVersion,
-      ...(this.deps.inbox && o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
-      username: o.username || undefined, password: o.password || undefined,
-      ca: o.ca ? readFileSync(o.ca) : undefined, cert: o.cert ? readFileSync(o.cert) : undefined, key: o.key ? readFileSync(o.key) : undefined,
-      rejectUnauthorized: true,
+      ...cloudCredentials(this.opts),
+      clientId: this.opts.clientId, clean: true, reconnectPeriod: 0,
       will: { topic: this.topic(gatewayStatusTopic(this.deps.gatewayId)), payload: Buffer.from(will), qos: 1, retain: true },
     };
   }
@@ -258,7 +236,6 @@ export class Uplink {
       this.state = 'connecting';
       const client = connect(this.opts.url, this.clientOptions());
       this.client = client;
-      this.receiveInbox(client);
       let refused = false;
       client.on('error', (err) => {
         this.lastError = err.message;
@@ -266,7 +243,7 @@ export class Uplink {
         // A CONNACK refusal carries a numeric code; a network error a string one.
         if (typeof (err as { code?: unknown }).code === 'number') refused = true;
       });
-      const connack = await new Promise<{ sessionPresent?: boolean; properties?: { maximumPacketSize?: number; receiveMaximum?: number } } | undefined>((ok) => {
+      const connack = await new Promise<{ properties?: { maximumPacketSize?: number; receiveMaximum?: number } } | undefined>((ok) => {
         client.once('connect', (packet) => ok(packet));
         client.once('close', () => ok(undefined));
       });
@@ -296,7 +273,6 @@ export class Uplink {
         backlog_bytes: s.records > 0 ? Math.round((backlog * s.bytes) / s.records) : 0, backlog_oldest: oldest?.received_at ?? null,
       }, 'uplink connected');
       void this.publishStatus();
-      void this.subscribeInbox(client, connack.sessionPresent === true);
       for (const [t, payload] of this.retained) void this.publishAcked(client, this.topic(t), payload, { retain: true }).catch(() => undefined);
       const before = { meta: this.meta.position(), images: this.images.position() };
       await this.session(client, backlog);
@@ -318,34 +294,6 @@ export class Uplink {
         logger.warn({ err: this.lastError, retryInMs: delay, backlog_records: this.meta.lag() }, 'uplink connection lost');
         await this.sleep(delay);
       }
-    }
-  }
-
-  /** Cloud → gateway messages: PUBACK only once the inbox has stored them. */
-  private receiveInbox(client: MqttClient): void {
-    const inbox = this.deps.inbox;
-    if (!inbox) return;
-    client.handleMessage = (packet, done) => {
-      if (packet.cmd !== 'publish') return done();
-      inbox.receive(packet.topic, Buffer.from(packet.payload)).then(() => done(), (err: Error) => {
-        // Not acknowledged: the persistent session brings it again after a reconnect.
-        this.deps.logger.warn({ err, topic: packet.topic }, 'could not store a message from the cloud; reconnecting to get it again');
-        done(err);
-        client.end(true);
-      });
-    };
-  }
-
-  private async subscribeInbox(client: MqttClient, sessionPresent: boolean): Promise<void> {
-    // With our session still there, the subscriptions are too; subscribing again would
-    // bring every retained entry again (100,000 of them on a weak link).
-    if (!this.deps.inbox || sessionPresent) return;
-    try {
-      const granted = await client.subscribeAsync(this.deps.inbox.topics(), { qos: 1 });
-      const refused = granted.filter((g) => g.qos > 2).map((g) => g.topic);
-      if (refused.length) this.deps.logger.warn({ topics: refused }, 'cloud broker refused the hotlist subscription');
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'subscribing to the cloud hotlist failed');
     }
   }
 

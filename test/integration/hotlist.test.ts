@@ -48,11 +48,11 @@ describe('hotlist on the gateway', () => {
       assert.equal((await put(gw, 'กข 1234', { reason: 'x' }, { ...admin, authorization: 'Bearer wrong' })).status, 403);
       const created = await put(gw, 'กข 1234', { reason: 'stolen', level: 'critical' });
       assert.equal(created.status, 201);
-      assert.equal((await created.json()).data.key, 'กข1234');
+      assert.equal(((await created.json()) as any).data.key, 'กข1234');
       assert.equal((await put(gw, 'กข-๑๒๓๔', { reason: 'stolen car', level: 'critical' })).status, 200, 'same plate written differently: updated');
       const bad = await put(gw, 'กข 1234', { reason: 'x', level: 'urgent' });
       assert.equal(bad.status, 400);
-      assert.match((await bad.json()).message, /level/);
+      assert.match(((await bad.json()) as any).message, /level/);
 
       const env = { LPRGW_ADMIN_TOKEN: TOKEN };
       const url = ['--url', gw.url];
@@ -131,7 +131,7 @@ describe('hotlist on the gateway', () => {
 
       await stop(gw);
       gw = await spawnGateway(env);
-      const ls = (await (await fetch(`${gw.url}/api/admin/hotlist`, { headers: admin })).json()).data;
+      const ls = ((await (await fetch(`${gw.url}/api/admin/hotlist`, { headers: admin })).json()) as any).data;
       assert.deepEqual(ls.map((e: any) => e.key), ['กข1234']);
       assert.equal((await getJson(`${gw.url}/api/alerts`)).body.data[0].detection_id, hit.body.detection_id);
       assert.equal((await getJson(`${gw.url}/api/search?plate=${encodeURIComponent('กข1234')}`)).body.count, 1);
@@ -164,7 +164,7 @@ describe('hotlist from the cloud, alerts first upstream', () => {
   }
 
   const entries = async (gw: GatewayProcess) =>
-    ((await (await fetch(`${gw.url}/api/admin/hotlist`, { headers: admin })).json()).data as { key: string; source: string; level: string }[])
+    (((await (await fetch(`${gw.url}/api/admin/hotlist`, { headers: admin })).json()) as any).data as { key: string; source: string; level: string }[])
       .map((e) => `${e.source}:${e.key}:${e.level}`).sort();
 
   test('retained entries arrive, removals made while the gateway was off arrive too, and the list works offline after a restart', async () => {

@@ -6,22 +6,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { runSimulation } from '../../src/simulator/run-simulation.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Debian's Chromium, or a failure within seconds saying how to get it — never a hang. */
-function launchChromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium fonts-thai-tlwg (npm test installs it when run as root)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+import { launchChromium } from '../helpers/chromium.js';
 
 test('status page shows cameras, plates and thumbnails live, then offline', async () => {
   // The browser first: if it cannot start, no gateway is left running to hold the test open.
