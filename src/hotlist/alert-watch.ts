@@ -112,32 +112,33 @@ export class AlertWatch {
       const seen = new Set<string>();
       for (const reading of plateReadings(r.data as DetectionData)) {
         for (const m of this.opts.hotlist.match(reading)) {
-          const entryId = `${m.entry.source}/${m.entry.key}`;
+          const entryId = `${m.source}/${m.key}`;
           if (seen.has(entryId)) continue;
           seen.add(entryId);
-          await this.raise(r, reading, m, entryId);
-          changed = true;
+          if (await this.raise(r, reading, m, entryId)) changed = true;
         }
       }
     }
     if (changed) await this.opts.log.setState(BOARD_STATE, this.board);
   }
 
-  private async raise(r: StoredRecord, reading: string, m: HotlistMatch, entryId: string): Promise<void> {
+  /** True when the board changed. */
+  private async raise(r: StoredRecord, reading: string, m: HotlistMatch, entryId: string): Promise<boolean> {
     const at = Date.parse(r.received_at);
     const open = this.board.alerts.find((a) =>
       `${a.source}/${a.entry_key}` === entryId && a.camera_id === r.camera_id && at - Date.parse(a.last_seen) <= this.opts.collapseWindowMs);
     if (open) {
-      if (r.seq <= open.last_detection_seq) return; // a page repeated after a crash
+      if (r.seq <= open.last_detection_seq) return false; // a page repeated after a crash
       open.count += 1;
       open.last_seen = r.received_at;
       open.last_detection_id = r.id;
       open.last_detection_seq = r.seq;
       this.collapsed += 1;
       for (const l of this.listeners) l(open, false);
-      return;
+      return true;
     }
-    const e = m.entry;
+    const e = await this.opts.hotlist.entry(m.source, m.key);
+    if (!e) return false; // removed since the match
     const data: AlertData = {
       detection_id: r.id, detection_seq: r.seq, plate: reading, plate_key: m.read_key, match: m.exact ? 'exact' : 'fuzzy',
       entry: { plate: e.plate, key: e.key, reason: e.reason, level: e.level, note: e.note, expires_at: e.expires_at, fuzzy: e.fuzzy, source: e.source },
@@ -151,7 +152,7 @@ export class AlertWatch {
     };
     // A repeated page finds the alert it already wrote (same detection, same entry).
     const appended = await this.opts.log.append(record, { dedupeKey: `alert:${r.id}:${entryId}` });
-    if (this.board.alerts.some((a) => a.alert_id === appended.id)) return;
+    if (this.board.alerts.some((a) => a.alert_id === appended.id)) return false;
     const summary: AlertSummary = {
       alert_id: appended.id, seq: appended.seq, detection_id: r.id, camera_id: r.camera_id, checkpoint_id: r.checkpoint_id,
       plate: reading, match: data.match, level: e.level, reason: e.reason, note: e.note, entry_plate: e.plate, entry_key: e.key, source: e.source,
@@ -163,5 +164,6 @@ export class AlertWatch {
     this.raised += 1;
     this.opts.logger.warn({ alert_id: summary.alert_id, plate: reading, entry: e.plate, level: e.level, reason: e.reason, camera_id: r.camera_id, match: data.match }, 'hotlist alert');
     for (const l of this.listeners) l(summary, true);
+    return true;
   }
 }

@@ -1,16 +1,21 @@
 // The hotlist kept on the gateway: durable in the log's "hotlist" table, indexed in memory
-// so every detection is matched in microseconds, offline. Keys are `<source>/<plate key>`:
-// an operator's entry and the cloud's for the same plate live side by side, and a cloud
-// removal never deletes what an operator added here.
+// so every detection is matched in microseconds, offline. Table keys are
+// `<source>/<plate key>`: an operator's entry and the cloud's for the same plate live side
+// by side, and a cloud removal never deletes what an operator added here.
+// Memory stays small at 100,000 entries: the index holds a few bits per plate and source
+// (present, fuzzy, level), expiry times only of entries that expire, and the one-deletion
+// variants of fuzzy plates; reasons and notes are read from the table when an alert fires.
 import { GroupCommit } from '../log/group-commit.js';
 import type { RecordLog } from '../log/record-log.js';
 import { deletions, normalisePlate, withinOneEdit } from '../plates/plate-text.js';
-import { ALERT_LEVELS, plateKey, type EntryFields, type EntrySource, type HotlistEntry } from './hotlist-entry.js';
+import { ALERT_LEVELS, plateKey, type AlertLevel, type EntryFields, type EntrySource, type HotlistEntry } from './hotlist-entry.js';
 
 export interface HotlistMatch {
-  entry: HotlistEntry;
-  /** The reading's normalised text, and whether it matched exactly or one character off. */
+  source: EntrySource;
+  /** The entry's plate key, and the reading's. */
+  key: string;
   read_key: string;
+  level: AlertLevel;
   exact: boolean;
 }
 
@@ -29,45 +34,86 @@ export interface ChangeResult {
   changed: boolean;
 }
 
+const IMPORT_BATCH = 1000;
+const LOAD_PAGE = 1000;
+const SOURCES: readonly EntrySource[] = ['local', 'cloud', 'fleet'];
+const rowKey = (source: EntrySource, key: string) => `${source}/${key}`;
+
+// Four bits per source in one number per plate key: present, fuzzy, level (2 bits).
+const PRESENT = 1;
+const FUZZY = 2;
+const shift = (source: EntrySource) => SOURCES.indexOf(source) * 4;
+const flagsOf = (e: HotlistEntry) => (PRESENT | (e.fuzzy ? FUZZY : 0) | (ALERT_LEVELS.indexOf(e.level) << 2)) << shift(e.source);
+const sourceBits = (all: number, source: EntrySource) => (all >> shift(source)) & 0xf;
+const anyFuzzy = (all: number) => SOURCES.some((s) => (sourceBits(all, s) & FUZZY) !== 0);
+
 const sameContent = (a: HotlistEntry, b: HotlistEntry) =>
   a.plate === b.plate && a.reason === b.reason && a.level === b.level && a.expires_at === b.expires_at && a.fuzzy === b.fuzzy && a.note === b.note;
 
-const rowKey = (source: EntrySource, key: string) => `${source}/${key}`;
-const severity = (e: HotlistEntry) => ALERT_LEVELS.indexOf(e.level);
-
 export class Hotlist {
-  private readonly entries = new Map<string, HotlistEntry>();
-  /** plate key → entries (any), and for fuzzy entries each one-deletion variant → entries. */
-  private readonly exact = new Map<string, HotlistEntry[]>();
-  private readonly variants = new Map<string, HotlistEntry[]>();
+  /** plate key → flags of every source that lists it. */
+  private readonly keys = new Map<string, number>();
+  /** `<source>/<key>` → expiry (epoch ms), only for entries that expire. */
+  private readonly expiry = new Map<string, number>();
+  /** One-deletion variant (and the key itself) of fuzzy plates → those plate keys. */
+  private readonly variants = new Map<string, string | string[]>();
+  private count = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly commits = new GroupCommit<HotlistChange, ChangeResult>((changes) => this.applyMany(changes), 1000);
 
   constructor(private readonly log: RecordLog, private readonly now: () => number = Date.now) {}
 
   async load(): Promise<void> {
-    this.entries.clear();
-    for (const [k, v] of await this.log.tableRead('hotlist', {})) this.entries.set(k, v as HotlistEntry);
-    this.reindex();
+    this.keys.clear();
+    this.expiry.clear();
+    this.variants.clear();
+    this.count = 0;
+    // Paged, so a long list is never all in memory as objects at once.
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.log.tableRead('hotlist', { ...(after === undefined ? {} : { gte: `${after}\u0000` }), limit: LOAD_PAGE });
+      for (const [, v] of page) this.index(v as HotlistEntry);
+      if (page.length < LOAD_PAGE) break;
+      after = page[page.length - 1]![0];
+    }
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   /** Every entry, expired ones marked (they stay until removed, but no longer match). */
-  list(): (HotlistEntry & { expired: boolean })[] {
+  async list(): Promise<(HotlistEntry & { expired: boolean })[]> {
     const now = this.now();
-    return [...this.entries.values()].map((e) => ({ ...e, expired: this.expired(e, now) }));
+    return (await this.log.tableRead('hotlist', {})).map(([, v]) => {
+      const e = v as HotlistEntry;
+      return { ...e, expired: this.expired(e, now) };
+    });
   }
 
-  get(source: EntrySource, plate: string): HotlistEntry | undefined {
-    return this.entries.get(rowKey(source, plateKey(plate)));
+  /** One entry by source and plate (as written or normalised). */
+  async get(source: EntrySource, plate: string): Promise<HotlistEntry | undefined> {
+    return this.entry(source, plateKey(plate));
   }
 
-  /** Adds or replaces entries in one durable (synced) write; `created` for each that was new. */
+  /** One entry by source and plate key (what a match names). */
+  async entry(source: EntrySource, key: string): Promise<HotlistEntry | undefined> {
+    const [e] = await this.log.tableGet('hotlist', [rowKey(source, key)]);
+    return e as HotlistEntry | undefined;
+  }
+
+  /**
+   * Adds or replaces entries, durably (synced), in batches of 1000 so a list of 100,000
+   * never sits in memory as one LevelDB batch. A crash midway leaves the first batches
+   * written; importing the same list again completes it.
+   */
   async putMany(source: EntrySource, items: { plate: string; fields: EntryFields }[]): Promise<{ entry: HotlistEntry; created: boolean }[]> {
-    const done = await this.applyMany(items.map(({ plate, fields }) => ({ source, plate, fields })));
-    return done.map((d) => ({ entry: d.entry!, created: d.created }));
+    const out: { entry: HotlistEntry; created: boolean }[] = [];
+    for (let i = 0; i < items.length; i += IMPORT_BATCH) {
+      const done = await this.applyMany(items.slice(i, i + IMPORT_BATCH).map(({ plate, fields }) => ({ source, plate, fields })));
+      for (const d of done) out.push({ entry: d.entry!, created: d.created });
+    }
+    return out;
   }
 
   async put(source: EntrySource, plate: string, fields: EntryFields): Promise<{ entry: HotlistEntry; created: boolean }> {
@@ -84,54 +130,34 @@ export class Hotlist {
     return this.commits.submit(change);
   }
 
-  private readonly commits = new GroupCommit<HotlistChange, ChangeResult>((changes) => this.applyMany(changes), 1000);
-
-  /** Puts and removals in one synced batch; an entry unchanged in content is not written again. */
-  private async applyMany(changes: HotlistChange[]): Promise<ChangeResult[]> {
-    const at = new Date(this.now()).toISOString();
-    const next = new Map<string, HotlistEntry | undefined>(); // this batch's view, for repeats of one plate
-    const current = (k: string) => (next.has(k) ? next.get(k) : this.entries.get(k));
-    const results = changes.map(({ source, plate, fields }): ChangeResult => {
-      const k = rowKey(source, plateKey(plate));
-      const before = current(k);
-      if (!fields) {
-        if (before) next.set(k, undefined);
-        return { created: false, removed: before !== undefined, changed: before !== undefined };
-      }
-      const entry: HotlistEntry = { plate: plate.trim(), key: k.slice(source.length + 1), ...fields, source, created_at: before?.created_at ?? at, updated_at: at };
-      if (before && sameContent(before, entry)) return { entry: before, created: false, removed: false, changed: false };
-      next.set(k, entry);
-      return { entry, created: !before, removed: false, changed: true };
-    });
-    if (next.size === 0) return results;
-    await this.log.tableWrite('hotlist', [...next].map(([key, value]) => ({ key, value })), { sync: true });
-    for (const [k, entry] of next) {
-      this.unindex(this.entries.get(k));
-      if (entry) {
-        this.entries.set(k, entry);
-        this.index(entry);
-      } else this.entries.delete(k);
-    }
-    this.changed();
-    return results;
-  }
-
   /** Entries a plate reading matches now, most severe first (one per entry). */
   match(reading: string): HotlistMatch[] {
-    const key = normalisePlate(reading);
-    if (key.length < 2) return [];
+    const readKey = normalisePlate(reading);
+    if (readKey.length < 2) return [];
     const now = this.now();
-    const found = new Map<HotlistEntry, boolean>();
-    for (const e of this.exact.get(key) ?? []) found.set(e, true);
+    const out: HotlistMatch[] = [];
+    const add = (key: string, exact: boolean) => {
+      const all = this.keys.get(key) ?? 0;
+      for (const source of SOURCES) {
+        const bits = sourceBits(all, source);
+        if (!(bits & PRESENT) || (!exact && !(bits & FUZZY))) continue;
+        if ((this.expiry.get(rowKey(source, key)) ?? Infinity) <= now) continue;
+        out.push({ source, key, read_key: readKey, level: ALERT_LEVELS[bits >> 2]!, exact });
+      }
+    };
+    add(readKey, true);
     if (this.variants.size > 0) {
-      for (const v of [key, ...deletions(key)]) {
-        for (const e of this.variants.get(v) ?? []) if (!found.has(e) && withinOneEdit(key, e.key)) found.set(e, false);
+      const seen = new Set<string>([readKey]);
+      for (const v of [readKey, ...deletions(readKey)]) {
+        const found = this.variants.get(v);
+        for (const key of found === undefined ? [] : typeof found === 'string' ? [found] : found) {
+          if (seen.has(key) || !withinOneEdit(readKey, key)) continue;
+          seen.add(key);
+          add(key, false);
+        }
       }
     }
-    return [...found]
-      .filter(([e]) => !this.expired(e, now))
-      .map(([entry, exact]) => ({ entry, read_key: key, exact }))
-      .sort((a, b) => severity(b.entry) - severity(a.entry));
+    return out.sort((a, b) => ALERT_LEVELS.indexOf(b.level) - ALERT_LEVELS.indexOf(a.level));
   }
 
   /** Called after every change (the status page, metrics). */
@@ -140,39 +166,69 @@ export class Hotlist {
     return () => this.listeners.delete(listener);
   }
 
+  /** Puts and removals in one synced batch; an entry unchanged in content is not written again. */
+  private async applyMany(changes: HotlistChange[]): Promise<ChangeResult[]> {
+    const at = new Date(this.now()).toISOString();
+    const rows = changes.map((c) => rowKey(c.source, plateKey(c.plate)));
+    const stored = await this.log.tableGet('hotlist', [...new Set(rows)]);
+    const current = new Map<string, HotlistEntry | undefined>([...new Set(rows)].map((k, i) => [k, stored[i] as HotlistEntry | undefined]));
+    const next = new Map<string, HotlistEntry | undefined>(); // this batch's writes (a plate may come twice)
+    const before = new Map<string, HotlistEntry | undefined>();
+    const results = changes.map(({ source, plate, fields }, i): ChangeResult => {
+      const k = rows[i]!;
+      const was = next.has(k) ? next.get(k) : current.get(k);
+      if (!before.has(k)) before.set(k, current.get(k));
+      if (!fields) {
+        if (was) next.set(k, undefined);
+        return { created: false, removed: was !== undefined, changed: was !== undefined };
+      }
+      const entry: HotlistEntry = { plate: plate.trim(), key: k.slice(source.length + 1), ...fields, source, created_at: was?.created_at ?? at, updated_at: at };
+      if (was && sameContent(was, entry)) return { entry: was, created: false, removed: false, changed: false };
+      next.set(k, entry);
+      return { entry, created: !was, removed: false, changed: true };
+    });
+    if (next.size === 0) return results;
+    await this.log.tableWrite('hotlist', [...next].map(([key, value]) => ({ key, value })), { sync: true });
+    for (const [k, entry] of next) {
+      const old = before.get(k);
+      if (old) this.unindex(old);
+      if (entry) this.index(entry);
+    }
+    for (const l of this.listeners) l();
+    return results;
+  }
+
   private expired(e: HotlistEntry, now: number): boolean {
     return e.expires_at !== null && Date.parse(e.expires_at) <= now;
   }
 
-  private changed(): void {
-    for (const l of this.listeners) l();
-  }
-
-  private reindex(): void {
-    this.exact.clear();
-    this.variants.clear();
-    for (const e of this.entries.values()) this.index(e);
-  }
-
-  // Kept up to date entry by entry: the cloud may push 100,000 entries one message each.
   private index(e: HotlistEntry): void {
-    const add = (m: Map<string, HotlistEntry[]>, k: string) => {
-      const list = m.get(k);
-      if (list) list.push(e);
-      else m.set(k, [e]);
-    };
-    add(this.exact, e.key);
-    if (e.fuzzy) for (const v of [e.key, ...deletions(e.key)]) add(this.variants, v);
+    const all = this.keys.get(e.key) ?? 0;
+    const hadFuzzy = anyFuzzy(all);
+    this.keys.set(e.key, (all & ~(0xf << shift(e.source))) | flagsOf(e));
+    if (e.expires_at !== null) this.expiry.set(rowKey(e.source, e.key), Date.parse(e.expires_at));
+    this.count += 1;
+    if (e.fuzzy && !hadFuzzy) {
+      for (const v of new Set([e.key, ...deletions(e.key)])) {
+        const list = this.variants.get(v);
+        this.variants.set(v, list === undefined ? e.key : typeof list === 'string' ? [list, e.key] : [...list, e.key]);
+      }
+    }
   }
 
-  private unindex(e: HotlistEntry | undefined): void {
-    if (!e) return;
-    const drop = (m: Map<string, HotlistEntry[]>, k: string) => {
-      const list = m.get(k)?.filter((x) => x !== e);
-      if (list?.length) m.set(k, list);
-      else m.delete(k);
-    };
-    drop(this.exact, e.key);
-    if (e.fuzzy) for (const v of [e.key, ...deletions(e.key)]) drop(this.variants, v);
+  private unindex(e: HotlistEntry): void {
+    const all = (this.keys.get(e.key) ?? 0) & ~(0xf << shift(e.source));
+    if (all === 0) this.keys.delete(e.key);
+    else this.keys.set(e.key, all);
+    this.expiry.delete(rowKey(e.source, e.key));
+    this.count -= 1;
+    if (e.fuzzy && !anyFuzzy(all)) {
+      for (const v of new Set([e.key, ...deletions(e.key)])) {
+        const list = this.variants.get(v);
+        const rest = list === undefined || typeof list === 'string' ? [] : list.filter((k) => k !== e.key);
+        if (rest.length === 0) this.variants.delete(v);
+        else this.variants.set(v, rest.length === 1 ? rest[0]! : rest);
+      }
+    }
   }
 }

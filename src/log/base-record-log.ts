@@ -77,6 +77,7 @@ export abstract class BaseRecordLog implements RecordLog {
   protected abstract _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
   protected abstract _tableWrite(table: TableName, ops: TableOp[], sync: boolean): Promise<void>;
   protected abstract _tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
+  protected abstract _tableGet(table: TableName, keys: string[]): Promise<unknown[]>;
   /** Writes (synced) or, with undefined, deletes one parked entry. */
   protected abstract _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void>;
 
@@ -199,6 +200,11 @@ export abstract class BaseRecordLog implements RecordLog {
 
   tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
     return this.read(() => this._tableRead(table, range));
+  }
+
+  tableGet(table: TableName, keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.read(() => this._tableGet(table, keys));
   }
 
   onAppend(listener: AppendListener): () => void {

@@ -201,6 +201,10 @@ export class LevelRecordLog extends BaseRecordLog {
     return this.table(name).iterator({ ...range }).all();
   }
 
+  protected _tableGet(name: TableName, keys: string[]): Promise<unknown[]> {
+    return this.table(name).getMany(keys);
+  }
+
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */
   protected async _compact(): Promise<void> {
     // classic-level has compactRange; its types (through level) do not declare it.

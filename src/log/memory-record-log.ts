@@ -167,6 +167,11 @@ export class MemoryRecordLog extends BaseRecordLog {
     }
   }
 
+  protected async _tableGet(name: TableName, keys: string[]): Promise<unknown[]> {
+    const t = this.s.tables.get(name);
+    return keys.map((k) => copy(t?.get(k)));
+  }
+
   protected async _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {
     const keys = [...(this.s.tables.get(name)?.keys() ?? [])]
       .filter((k) => (range.gte === undefined || k >= range.gte) && (range.lt === undefined || k < range.lt))

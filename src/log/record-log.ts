@@ -153,6 +153,8 @@ export interface RecordLog {
   /** Writes a side table in one atomic batch (synced when `sync`). */
   tableWrite(table: TableName, ops: TableOp[], opts?: { sync?: boolean }): Promise<void>;
   tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
+  /** Values of these keys (undefined where there is none). */
+  tableGet(table: TableName, keys: string[]): Promise<unknown[]>;
   /** Called after each durable batch with the new last seq; returns an unsubscribe. */
   onAppend(listener: AppendListener): () => void;
   /** Deletes records / drops their images in one synced batch, counted by reason. */

@@ -247,7 +247,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
         ['getCursor', () => log.getCursor('x')], ['setCursor', () => log.setCursor('x', 1)], ['getState', () => log.getState('x')],
         ['setState', () => log.setState('x', 1)], ['evict', () => log.evict({ reason: 'delivered_records', remove: [], stripImages: [] })],
         ['imageRefs', () => log.imageRefs(['a'])], ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
-        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableRead', () => log.tableRead('hotlist', {})],
+        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableRead', () => log.tableRead('hotlist', {})], ['tableGet', () => log.tableGet('hotlist', ['a'])],
         ['readBefore', () => log.readBefore(10, 1)],
       ];
       for (const [name, call] of calls) await assert.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
@@ -350,6 +350,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       assert.deepEqual((await again.tableRead('plates', {})).map(([k]) => k), ['A\u00002', 'AB\u00001', 'B\u00001', 'C', 'กข\u00001']);
       assert.deepEqual(await again.tableRead('plate-variants', {}), [['A\u00001', 'other table']]);
       assert.deepEqual(await again.tableRead('hotlist', {}), []);
+      assert.deepEqual(await again.tableGet('plates', ['C', 'missing', 'A\u00002']), [true, undefined, { i: 1 }]);
       await again.close();
       cleanup();
     });

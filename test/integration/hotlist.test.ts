@@ -129,6 +129,13 @@ describe('hotlist on the gateway', () => {
       assert.equal(badQuery.status, 400);
       assert.match(badQuery.body.message, /from/);
 
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      assert.match(metrics, /^lprgw_hotlist_entries 1$/m);
+      assert.match(metrics, /^lprgw_hotlist_alerts_raised 1$/m);
+      assert.match(metrics, /^lprgw_camera_clock_offset_seconds\{camera="7"\} \d{6,}/m, "the deployed camera's 2025 clock, far behind");
+      const clocks = (await getJson(`${gw.url}/api/statistics`)).body.data.camera_clocks;
+      assert.deepEqual(clocks.map((c: any) => [c.camera_id, c.warning]), [['7', true]]);
+
       await stop(gw);
       gw = await spawnGateway(env);
       const ls = ((await (await fetch(`${gw.url}/api/admin/hotlist`, { headers: admin })).json()) as any).data;
@@ -211,11 +218,13 @@ describe('hotlist from the cloud, alerts first upstream', () => {
       const hit = (await postJson(`${gw.url}/api/detection`, deployedDetection())).body.detection_id as string;
       await waitUntil(async () => (await getJson(`${gw.url}/api/alerts`)).body.data.some((a: any) => a.detection_id === hit), 10_000, 'alert raised offline');
       await cloud.start();
-      await upstream.waitFor((m) => m.some((x) => x.json?.detection_id === hit && x.topic.endsWith('/detection')), 60_000, 'the backlog upstream');
+      await upstream.waitFor((m) => m.some((x) => x.json?.detection_id === hit && x.topic.endsWith('/detection')) && m.some((x) => x.topic.endsWith('/alert')), 60_000, 'the backlog and the alert upstream')
+        .catch((err: Error) => {
+          throw new Error(`${err.message}; gateway log:\n${gw.logs.slice(-15).join('\n')}`);
+        });
       const order = upstream.messages.map((m) => (m.topic.endsWith('/alert') ? 'alert' : backlog.includes(m.json.detection_id) ? 'backlog' : 'other'));
       const firstAlert = order.indexOf('alert');
-      assert.ok(firstAlert >= 0, 'the alert arrived');
-      assert.ok(firstAlert < order.indexOf('backlog'), `alert at ${firstAlert}, first backlog detection at ${order.indexOf('backlog')}`);
+      assert.ok(firstAlert < order.indexOf('backlog'), `alert at ${firstAlert}, first backlog detection at ${order.indexOf('backlog')}; gateway log:\n${gw.logs.slice(-15).join('\n')}`);
     } finally {
       await upstream.close();
       await stop(gw);

@@ -65,18 +65,18 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
   const csv = express.text({ type: 'text/csv', limit: deps.maxImportBytes });
   const plateOf = (req: Request) => String(req.params.plate); // express has decoded it
 
-  router.get('/api/admin/hotlist', admin, (_req, res) => {
-    const entries = deps.hotlist.list();
+  router.get('/api/admin/hotlist', admin, handle(async (_req, res) => {
+    const entries = await deps.hotlist.list();
     res.json({ success: true, count: entries.length, data: entries });
-  });
+  }));
   router.post('/api/admin/hotlist/import', admin, csv, handle(async (req, res) => {
     const rows = importRows(req);
     const done = await deps.hotlist.putMany('local', rows);
     const created = done.filter((d) => d.created).length;
     res.json({ success: true, message: `${done.length} entries imported`, imported: done.length, created, updated: done.length - created });
   }));
-  router.get('/api/admin/hotlist/:plate', admin, handle((req, res) => {
-    const entry = deps.hotlist.get('local', plateOf(req));
+  router.get('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+    const entry = await deps.hotlist.get('local', plateOf(req));
     if (!entry) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
     res.json({ success: true, data: entry });
   }));
