@@ -190,11 +190,13 @@ export class LevelRecordLog extends BaseRecordLog {
   }
 
   protected _tableWrite(name: TableName, ops: TableOp[], sync: boolean): Promise<void> {
-    const t = this.table(name);
-    return this.h.db.batch(
-      ops.map((o) => (o.value === undefined ? { type: 'del' as const, sublevel: t, key: o.key } : { type: 'put' as const, sublevel: t, key: o.key, value: o.value })),
-      { sync },
-    );
+    // Prefixed keys and JSON text on the root database, as in _commit: the plate index
+    // writes a few rows for every detection.
+    const { prefix } = this.table(name);
+    const raw: RawOp[] = ops.map((o) => (o.value === undefined
+      ? { type: 'del', key: prefix + o.key }
+      : { type: 'put', key: prefix + o.key, value: JSON.stringify(o.value) }));
+    return this.h.db.batch(raw, { sync, valueEncoding: 'utf8' });
   }
 
   protected _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {

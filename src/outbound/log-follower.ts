@@ -15,6 +15,10 @@ export interface LogFollowerOptions {
   pageSize?: number;
   /** Where a follower with no saved cursor starts (default: the beginning). */
   firstStart?: () => Promise<number>;
+  /** While true, records are passed over unread (e.g. nothing on the hotlist to match). */
+  idle?: () => boolean;
+  /** Least time between two pages: lets pages fill under load (a derived index, say). */
+  minIntervalMs?: number;
 }
 
 export class LogFollower {
@@ -74,6 +78,13 @@ export class LogFollower {
       while (!this.stopped) {
         let page: StoredRecord[];
         this.poked = false;
+        if (this.opts.idle?.() && log.lastSeq() > this.cursor) {
+          this.cursor = log.lastSeq();
+          await log.setCursor(this.opts.name, this.cursor).catch(() => undefined);
+          this.settleWaiters(this.cursor);
+          await this.sleep(1000);
+          continue;
+        }
         try {
           page = await log.readAfter(this.cursor, this.opts.pageSize ?? 500);
           if (page.length > 0) {
@@ -82,6 +93,7 @@ export class LogFollower {
             await log.setCursor(this.opts.name, this.cursor);
             this.backoff.reset();
             this.settleWaiters(this.cursor);
+            if (this.opts.minIntervalMs) await this.pause(this.opts.minIntervalMs);
           }
         } catch (err) {
           // The store reopening after a fault, say: wait and repeat the same page.
@@ -105,6 +117,23 @@ export class LogFollower {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.seq <= at) this.waiters.splice(i, 1)[0]!.ok();
     }
+  }
+
+  /** A plain wait that appends do not cut short (stop() does). */
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((ok) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        ok();
+      }, ms);
+      this.wake = () => {
+        if (!this.stopped) return;
+        clearTimeout(timer);
+        this.wake = undefined;
+        ok();
+      };
+    });
   }
 
   private sleep(ms: number): Promise<void> {

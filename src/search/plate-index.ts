@@ -26,7 +26,9 @@ export class PlateIndex {
   private rebuilding: Promise<void> | undefined;
 
   constructor(private readonly log: RecordLog, logger: Logger) {
-    this.follower = new LogFollower({ log, name: 'plate-index', logger, handle: (page) => this.add(page) });
+    // Pages at most four times a second: under load they fill up and cost one write each;
+    // a search sees a detection within a quarter second or so.
+    this.follower = new LogFollower({ log, name: 'plate-index', logger, handle: (page) => this.add(page), minIntervalMs: 250, pageSize: 2000 });
   }
 
   start(): Promise<void> {
