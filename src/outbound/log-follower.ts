@@ -93,7 +93,7 @@ export class LogFollower {
             await log.setCursor(this.opts.name, this.cursor);
             this.backoff.reset();
             this.settleWaiters(this.cursor);
-            if (this.opts.minIntervalMs) await this.pause(this.opts.minIntervalMs);
+            if (this.opts.minIntervalMs) await this.sleep(this.opts.minIntervalMs, true);
           }
         } catch (err) {
           // The store reopening after a fault, say: wait and repeat the same page.
@@ -119,34 +119,18 @@ export class LogFollower {
     }
   }
 
-  /** A plain wait that appends do not cut short (stop() does). */
-  private pause(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+  /** Waits up to `ms`; an append cuts it short (unless `pause`), and so does stop(). */
+  private sleep(ms: number, pause = false): Promise<void> {
+    if (this.stopped || (!pause && this.poked)) return Promise.resolve();
     return new Promise((ok) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        ok();
-      }, ms);
-      this.wake = () => {
-        if (!this.stopped) return;
+      const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
         ok();
       };
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.poked || this.stopped) return Promise.resolve();
-    return new Promise((ok) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        ok();
-      }, ms);
+      const timer = setTimeout(done, ms);
       this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        ok();
+        if (!pause || this.stopped) done();
       };
     });
   }
