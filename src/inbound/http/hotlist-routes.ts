@@ -1,7 +1,6 @@
 // Admin endpoints of the hotlist and the search index (admin token): entries one by one,
 // a bulk CSV (or JSON list) import, and the index rebuild.
 import express, { Router, type Request, type Response } from 'express';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import { entryFields, plateKey, type EntryFields } from '../../hotlist/hotlist-entry.js';
 import type { Hotlist } from '../../hotlist/hotlist.js';
@@ -28,9 +27,11 @@ const handle = (fn: Handler) => async (req: Request, res: Response) => {
 };
 
 /** Rows of an import: CSV with a header (plate,reason,level,expires_at,fuzzy,note) or a JSON list. */
-function importRows(req: Request): { plate: string; fields: EntryFields }[] {
+async function importRows(req: Request): Promise<{ plate: string; fields: EntryFields }[]> {
   let rows: unknown[];
   if (typeof req.body === 'string') {
+    // Loaded when an import comes, not at start: the running gateway rarely needs it.
+    const { parse: parseCsv } = await import('csv-parse/sync');
     try {
       rows = parseCsv(req.body, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
     } catch (err) {
@@ -70,7 +71,7 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
     res.json({ success: true, count: entries.length, data: entries });
   }));
   router.post('/api/admin/hotlist/import', admin, csv, handle(async (req, res) => {
-    const rows = importRows(req);
+    const rows = await importRows(req);
     const done = await deps.hotlist.putMany('local', rows);
     const created = done.filter((d) => d.created).length;
     res.json({ success: true, message: `${done.length} entries imported`, imported: done.length, created, updated: done.length - created });
