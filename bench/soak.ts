@@ -30,6 +30,12 @@ async function buildBacklog(dataDir: string): Promise<number> {
       images: [], size: 600,
     }, { dedupeKey: `k${done + i}` })));
   }
+  // The uplink was down, but the local broker and the gateway's own readers (plate index,
+  // hotlist watch) kept up live, as they do in the field: only the uplink has a backlog.
+  for (const reader of ['local', 'plate-index', 'hotlist']) {
+    await log.setCursor(reader, N);
+    await log.setState(`follower:${reader}`, true);
+  }
   await log.close();
   return N / ((performance.now() - t0) / 1000);
 }
