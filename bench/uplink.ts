@@ -6,7 +6,8 @@
 // Also camera → local subscriber latency p50/p99 at 500 detections/s, and the weak link:
 // a backlog of 1.5 MB images drained over a 1 Mbit/s relay while live detections flow —
 // goodput (payload bytes delivered / link capacity) and live p99 upstream latency.
-// BENCH_ONLY=drain runs the drain comparison alone; =weak the weak link; =gateway the gateway's drain.
+// BENCH_ONLY=drain runs the drain comparison alone; =weak the weak link; =gateway the gateway's drain;
+// =latency the local latency.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
@@ -296,6 +297,11 @@ async function weakLinkRun(dir: string, chunked: boolean): Promise<{ goodput: nu
 const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-uplink-'));
 try {
   console.log(`bench:uplink — ${N} detections of ~1 KB acknowledged during an upstream outage, then drained`);
+  if (process.env.BENCH_ONLY === 'latency') {
+    const lat = await latencyRun(dir);
+    console.log(`camera → local subscriber at 500 detections/s: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms (${lat.count} samples)`);
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'weak') {
     console.log(await weakLinkRun(dir, false), await weakLinkRun(dir, true));
     process.exit(0);

@@ -75,12 +75,16 @@ export class AlertWatch {
 
   async start(): Promise<void> {
     this.board = (await this.opts.log.getState<Board>(BOARD_STATE)) ?? { alerts: [] };
+    this.unwatch = this.opts.hotlist.onChange(() => this.follower.wake());
     await this.follower.start();
   }
 
   stop(): Promise<void> {
+    this.unwatch?.();
     return this.follower.stop();
   }
+
+  private unwatch: (() => void) | undefined;
 
   /** Newest first. */
   alerts(): AlertSummary[] {

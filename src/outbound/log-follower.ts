@@ -25,9 +25,11 @@ export class LogFollower {
   private cursor = 0;
   private stopped = true;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private wake_: (() => void) | undefined;
   /** An append came while the loop was busy: look again before sleeping. */
   private poked = false;
+  /** wake() was called: even a pause ends. */
+  private woken = false;
   private readonly backoff = new Backoff(250, 10_000);
   private readonly waiters: { seq: number; ok: () => void }[] = [];
 
@@ -53,8 +55,15 @@ export class LogFollower {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.wake?.();
+    this.wake_?.();
     await this.loop;
+  }
+
+  /** Looks at the log now, even while idle (e.g. the hotlist just got its first entry). */
+  wake(): void {
+    this.poked = true;
+    this.woken = true;
+    this.wake_?.();
   }
 
   /** Resolves once every record up to `seq` has been handled. */
@@ -72,17 +81,21 @@ export class LogFollower {
     const { log, logger } = this.opts;
     const unsubscribe = log.onAppend(() => {
       this.poked = true;
-      this.wake?.();
+      this.wake_?.();
     });
     try {
       while (!this.stopped) {
         let page: StoredRecord[];
         this.poked = false;
-        if (this.opts.idle?.() && log.lastSeq() > this.cursor) {
-          this.cursor = log.lastSeq();
-          await log.setCursor(this.opts.name, this.cursor).catch(() => undefined);
-          this.settleWaiters(this.cursor);
-          await this.sleep(1000);
+        this.woken = false;
+        if (this.opts.idle?.()) {
+          // Once a second, not per append: passing records over costs one cursor write.
+          if (log.lastSeq() > this.cursor) {
+            this.cursor = log.lastSeq();
+            await log.setCursor(this.opts.name, this.cursor).catch(() => undefined);
+            this.settleWaiters(this.cursor);
+          }
+          await this.sleep(1000, true);
           continue;
         }
         try {
@@ -121,16 +134,16 @@ export class LogFollower {
 
   /** Waits up to `ms`; an append cuts it short (unless `pause`), and so does stop(). */
   private sleep(ms: number, pause = false): Promise<void> {
-    if (this.stopped || (!pause && this.poked)) return Promise.resolve();
+    if (this.stopped || this.woken || (!pause && this.poked)) return Promise.resolve();
     return new Promise((ok) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.wake_ = undefined;
         ok();
       };
       const timer = setTimeout(done, ms);
-      this.wake = () => {
-        if (!pause || this.stopped) done();
+      this.wake_ = () => {
+        if (!pause || this.stopped || this.woken) done();
       };
     });
   }
