@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** V8 flags for the benchmark's server processes (none by default, as npm start and the
+ *  systemd unit run it), e.g. BENCH_V8_FLAGS="--max-semi-space-size=4 --heap-growing-percent=15". */
+export const V8_FLAGS = (process.env.BENCH_V8_FLAGS ?? '').split(' ').filter(Boolean);
+
 export interface BenchGateway {
   child: ChildProcess;
   url: string;
@@ -21,7 +25,7 @@ export function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: strin
 export async function startBenchServer(script: string, args: string[]): Promise<BenchGateway> {
   // BENCH_PROF=DIR writes a V8 CPU profile of each server process there.
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...V8_FLAGS, ...prof, '--import', 'tsx', script, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { port, mqttPort } = await new Promise<{ port: number; mqttPort?: number }>((ok, fail) => {
