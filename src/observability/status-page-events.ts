@@ -15,10 +15,11 @@ export const EVENTS_CSS = `
   #events form { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 8px 0; font-size: .85rem; }
   #events input, #events select, #events button { font: inherit; padding: 3px 6px; }
   #event-rows tr { cursor: pointer; } #event-rows tr:hover { background: #f0f4fa; }
-  #event-rows img { height: 32px; max-width: 90px; object-fit: contain; background: #222; border-radius: 3px; }
+  #event-rows img { height: 32px; max-width: min(90px, 100%); object-fit: contain; background: #222; border-radius: 3px; }
   #events table td:nth-child(3) { font-weight: 600; }
   dialog { max-width: min(96vw, 1000px); border: 0; border-radius: 10px; padding: 12px; }
   dialog img { max-width: 100%; max-height: 60vh; display: block; margin: 0 auto 8px; background: #111; }
+  @media (max-width: 600px) { .alert { flex-wrap: wrap; } .alert img { max-width: 45%; } .alert .what { flex-basis: 100%; order: 2; } .alert button { order: 1; margin-left: auto; } #event-rows td:nth-child(4) { width: 4.5em; } }
   dialog pre { max-height: 30vh; overflow: auto; font-size: .75rem; background: #f3f5f8; padding: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
 `;
 

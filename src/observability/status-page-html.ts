@@ -30,7 +30,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   table { width: 100%; border-collapse: collapse; font-size: .8rem; table-layout: fixed; }
   td, th { text-align: left; padding: 3px 6px; border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
   td:nth-child(1) { width: 5.5em; } td:nth-child(2) { width: 11em; }
-  @media (max-width: 600px) { td:nth-child(3), td:nth-child(4) { display: none; } td:nth-child(2) { width: 8em; } }
+  @media (max-width: 600px) { #rejections td:nth-child(3), #rejections td:nth-child(4) { display: none; } td:nth-child(2) { width: 8em; } }
   #lang { margin-left: auto; border: 1px solid #b8c2cf; background: white; border-radius: 6px; padding: 2px 8px; cursor: pointer; }
   #feed { color: #7d1414; }
 ${EVENTS_CSS}
@@ -136,9 +136,9 @@ ${EVENTS_SCRIPT}
   }
   applyLang();
   const feed = io('/status');
-  feed.on('snapshot', render);
+  // The events list waits for the first snapshot: its times are shown in the gateway's zone.
+  feed.on('snapshot', (s) => { const first = !last; render(s); if (first) loadEvents(false); });
   feed.on('alert', mergeAlert);
-  loadEvents(false);
   feed.on('connect_error', (err) => { document.getElementById('feed').textContent = err && err.message === 'login required' ? t('login') : t('lost'); });
   feed.on('disconnect', () => { document.getElementById('feed').textContent = t('lost'); });
 </script>

@@ -76,6 +76,13 @@ test('alert banner until acknowledged, Events view with search and detail, camer
     await page.click('#event-form button[type="submit"]');
     await page.waitForSelector('#event-note:text("No detections match.")');
 
+    // On a phone: the events list keeps its plate column and nothing scrolls sideways.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 800 }, locale: 'th-TH' });
+    await phone.goto(gw.url);
+    await phone.waitForSelector(`#event-rows tr[data-detection="${hit.body.detection_id}"] img`);
+    assert.ok(await phone.locator(`#event-rows tr[data-detection="${hit.body.detection_id}"] td:nth-child(3)`).isVisible(), 'plate column shown');
+    assert.equal(await phone.evaluate('document.documentElement.scrollWidth > window.innerWidth'), false, 'no sideways scrolling');
+
     // The deployed camera's 2025 timestamps: its clock is far behind, and the card says so.
     await page.waitForSelector('[data-camera="7"] .clock.warn');
     const clocks = (await getJson(`${gw.url}/api/statistics`)).body.data.camera_clocks;
