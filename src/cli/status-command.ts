@@ -13,6 +13,8 @@ interface Statistics {
     cameras: { camera_id: string; checkpoint_id: string; last_seen: string; detections: number; state?: string }[];
     backlog: { records: number; bytes: number; oldest_age_s: number | null; drain_rate_per_s: number; eta_s: number | null } | null;
     uplink: { state: string; last_error?: string | null };
+    hotlist?: { entries: number; alerts_open: number };
+    camera_clocks?: { camera_id: string; offset_s: number; warning: boolean }[];
   };
 }
 
@@ -39,8 +41,13 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
       ? `backlog     ${d.backlog.records} records, ~${Math.round(d.backlog.bytes / 1024)} KiB, oldest ${d.backlog.oldest_age_s ?? 0} s, ${d.backlog.drain_rate_per_s}/s, ETA ${d.backlog.eta_s ?? '?'} s`
       : 'backlog     (no uplink configured)',
     `records     ${d.total_detections} detections, ${d.total_health} health reports, last ${d.last_update}`,
+    ...(d.hotlist ? [`hotlist     ${d.hotlist.entries} entries, ${d.hotlist.alerts_open} open alerts${d.hotlist.alerts_open ? ' (GET /api/alerts)' : ''}`] : []),
     `cameras     ${d.cameras.length}`,
-    ...d.cameras.map((c) => `  ${c.checkpoint_id}/${c.camera_id}  ${(c.state ?? 'unknown').padEnd(8)} last seen ${c.last_seen}  ${c.detections} detections`),
+    ...d.cameras.map((c) => {
+      const clock = d.camera_clocks?.find((k) => k.camera_id === c.camera_id);
+      const skew = clock?.warning ? `  clock off by ${clock.offset_s} s (${clock.offset_s > 0 ? 'behind' : 'ahead'})` : '';
+      return `  ${c.checkpoint_id}/${c.camera_id}  ${(c.state ?? 'unknown').padEnd(8)} last seen ${c.last_seen}  ${c.detections} detections${skew}`;
+    }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return ready.status === 'ready' ? 0 : 3;
