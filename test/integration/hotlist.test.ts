@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { freePort } from '../helpers/free-port.js';
+import { LinkRelay } from '../helpers/link-relay.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { MqttCollector } from '../helpers/mqtt-collector.js';
 import { deployedDetection, getJson, postJson } from '../helpers/payloads.js';
@@ -205,29 +206,38 @@ describe('hotlist from the cloud, alerts first upstream', () => {
   });
 
   test('after an outage the alert goes upstream before the backlog of detections', async () => {
-    const env = { LPRGW_DATA_DIR: join(tmp.dir, 'priority'), LPRGW_ADMIN_TOKEN: TOKEN, LPRGW_UPLINK_URL: cloud.url, LPRGW_GATEWAY_ID: 'gw2' };
+    // The outage is a cut link (a TCP relay), so the cloud broker and its subscriber stay up.
+    const link = new LinkRelay(cloud.port);
+    await link.listen();
+    const env = { LPRGW_DATA_DIR: join(tmp.dir, 'priority'), LPRGW_ADMIN_TOKEN: TOKEN, LPRGW_UPLINK_URL: link.url, LPRGW_GATEWAY_ID: 'gw2' };
     const upstream = new MqttCollector(cloud.url, ['lpr/+/+/detection', 'lpr/+/+/alert'], 'central-priority');
     await upstream.connect();
     const gw = await spawnGateway(env);
+    const explain = async () => {
+      const s = (await getJson(`${gw.url}/api/statistics`).catch(() => undefined))?.body?.data;
+      return `upstream has ${upstream.messages.length}; gateway backlog ${JSON.stringify(s?.backlog)}, uplink ${JSON.stringify(s?.uplink)}; log:\n${gw.logs.slice(-12).join('\n')}`;
+    };
     try {
       assert.equal((await put(gw, 'กข 1234', { reason: 'stolen', level: 'critical' })).status, 201);
       await waitUntil(async () => (await getJson(`${gw.url}/api/statistics`)).body.data.uplink?.state === 'online', 10_000, 'uplink online');
-      await cloud.stop();
+      link.cut();
+      await waitUntil(async () => (await getJson(`${gw.url}/api/statistics`)).body.data.uplink?.state !== 'online', 10_000, 'uplink down');
       const backlog: string[] = [];
       for (let i = 0; i < 300; i++) backlog.push((await postJson(`${gw.url}/api/detection`, deployedDetection({ ocr_results: `["ZZ ${i}"]` }))).body.detection_id);
       const hit = (await postJson(`${gw.url}/api/detection`, deployedDetection())).body.detection_id as string;
       await waitUntil(async () => (await getJson(`${gw.url}/api/alerts`)).body.data.some((a: any) => a.detection_id === hit), 10_000, 'alert raised offline');
-      await cloud.start();
+      link.restore();
       await upstream.waitFor((m) => m.some((x) => x.json?.detection_id === hit && x.topic.endsWith('/detection')) && m.some((x) => x.topic.endsWith('/alert')), 60_000, 'the backlog and the alert upstream')
-        .catch((err: Error) => {
-          throw new Error(`${err.message}; gateway log:\n${gw.logs.slice(-15).join('\n')}`);
+        .catch(async (err: Error) => {
+          throw new Error(`${err.message}; ${await explain()}`);
         });
       const order = upstream.messages.map((m) => (m.topic.endsWith('/alert') ? 'alert' : backlog.includes(m.json.detection_id) ? 'backlog' : 'other'));
       const firstAlert = order.indexOf('alert');
-      assert.ok(firstAlert < order.indexOf('backlog'), `alert at ${firstAlert}, first backlog detection at ${order.indexOf('backlog')}; gateway log:\n${gw.logs.slice(-15).join('\n')}`);
+      assert.ok(firstAlert < order.indexOf('backlog'), `alert at ${firstAlert}, first backlog detection at ${order.indexOf('backlog')}; ${await explain()}`);
     } finally {
       await upstream.close();
       await stop(gw);
+      link.close();
     }
   });
 });
