@@ -29,6 +29,7 @@ export class CloudDownlink {
   private client: MqttClient | undefined;
   state: 'connecting' | 'online' | 'offline' | 'stopped' = 'offline';
   received = 0;
+  private lastError: string | undefined;
 
   constructor(private readonly opts: DownlinkOptions, private readonly inbox: Inbox, private readonly logger: Logger) {}
 
@@ -58,12 +59,18 @@ export class CloudDownlink {
     };
     client.on('connect', (connack) => {
       this.state = 'online';
+      this.lastError = undefined;
       if (!connack.sessionPresent) void this.subscribe(client);
     });
     client.on('close', () => {
+      if (this.state === 'online') this.logger.warn({ err: this.lastError }, 'cloud hotlist connection lost; reconnecting');
       if (this.state !== 'stopped') this.state = 'offline';
     });
-    client.on('error', (err) => this.logger.debug({ err }, 'cloud downlink error'));
+    client.on('error', (err) => {
+      // Said once per distinct error, not on every reconnect attempt.
+      if (err.message !== this.lastError) this.logger.warn({ err: err.message }, 'cloud hotlist connection failed; retrying');
+      this.lastError = err.message;
+    });
   }
 
   async stop(): Promise<void> {
