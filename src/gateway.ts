@@ -143,7 +143,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const liveView = new LiveView(log, () => ({
     gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
     store: store.admission.usage(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
-    alerts: alerts.alerts().filter((a) => !a.acknowledged_at), clocks: clocks.snapshot(), hotlist_entries: hotlist.size,
+    alerts: alerts.open(), clocks: clocks.snapshot(), hotlist_entries: hotlist.size,
   }));
   alerts.onAlert((_a, isNew) => {
     if (isNew) uplink?.pokePriority();
@@ -166,7 +166,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createInfoRoutes({
         log, extraStatistics: () => ({
           backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(),
-          hotlist: { entries: hotlist.size, alerts_open: alerts.alerts().filter((a) => !a.acknowledged_at).length },
+          hotlist: { entries: hotlist.size, alerts_open: alerts.open().length },
         }),
       }),
       createCameraRoutes({ ingest, cameraAllowed, rateLimit }),

@@ -91,6 +91,11 @@ export class AlertWatch {
     return this.board.alerts;
   }
 
+  /** Those nobody has acknowledged yet (the banner). */
+  open(): AlertSummary[] {
+    return this.board.alerts.filter((a) => !a.acknowledged_at);
+  }
+
   /** Called for every new alert and every repeat counted on one. */
   onAlert(listener: (a: AlertSummary, isNew: boolean) => void): () => void {
     this.listeners.add(listener);

@@ -170,8 +170,9 @@ export class Hotlist {
   private async applyMany(changes: HotlistChange[]): Promise<ChangeResult[]> {
     const at = new Date(this.now()).toISOString();
     const rows = changes.map((c) => rowKey(c.source, plateKey(c.plate)));
-    const stored = await this.log.tableGet('hotlist', [...new Set(rows)]);
-    const current = new Map<string, HotlistEntry | undefined>([...new Set(rows)].map((k, i) => [k, stored[i] as HotlistEntry | undefined]));
+    const distinct = [...new Set(rows)];
+    const stored = await this.log.tableGet('hotlist', distinct);
+    const current = new Map(distinct.map((k, i) => [k, stored[i] as HotlistEntry | undefined]));
     const next = new Map<string, HotlistEntry | undefined>(); // this batch's writes (a plate may come twice)
     const before = new Map<string, HotlistEntry | undefined>();
     const results = changes.map(({ source, plate, fields }, i): ChangeResult => {

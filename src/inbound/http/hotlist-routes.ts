@@ -1,12 +1,12 @@
 // Admin endpoints of the hotlist and the search index (admin token): entries one by one,
 // a bulk CSV (or JSON list) import, and the index rebuild.
-import express, { Router, type Request, type Response } from 'express';
-import { GatewayError, toGatewayError } from '../../errors.js';
+import express, { Router, type Request } from 'express';
+import { GatewayError } from '../../errors.js';
 import { entryFields, plateKey, type EntryFields } from '../../hotlist/hotlist-entry.js';
 import type { Hotlist } from '../../hotlist/hotlist.js';
 import type { PlateIndex } from '../../search/plate-index.js';
 import { requireAdmin } from './admin-routes.js';
-import { sendError } from './send-error.js';
+import { answerErrors } from './send-error.js';
 
 export interface HotlistRouteDeps {
   hotlist: Hotlist;
@@ -16,15 +16,6 @@ export interface HotlistRouteDeps {
   maxImportBytes: number;
 }
 
-type Handler = (req: Request, res: Response) => Promise<void> | void;
-/** Errors become the contract's JSON body here, not in the app's handler (which counts camera refusals). */
-const handle = (fn: Handler) => async (req: Request, res: Response) => {
-  try {
-    await fn(req, res);
-  } catch (err) {
-    sendError(res, toGatewayError(err));
-  }
-};
 
 /** Rows of an import: CSV with a header (plate,reason,level,expires_at,fuzzy,note) or a JSON list. */
 async function importRows(req: Request): Promise<{ plate: string; fields: EntryFields }[]> {
@@ -66,31 +57,31 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
   const csv = express.text({ type: 'text/csv', limit: deps.maxImportBytes });
   const plateOf = (req: Request) => String(req.params.plate); // express has decoded it
 
-  router.get('/api/admin/hotlist', admin, handle(async (_req, res) => {
+  router.get('/api/admin/hotlist', admin, answerErrors(async (_req, res) => {
     const entries = await deps.hotlist.list();
     res.json({ success: true, count: entries.length, data: entries });
   }));
-  router.post('/api/admin/hotlist/import', admin, csv, handle(async (req, res) => {
+  router.post('/api/admin/hotlist/import', admin, csv, answerErrors(async (req, res) => {
     const rows = await importRows(req);
     const done = await deps.hotlist.putMany('local', rows);
     const created = done.filter((d) => d.created).length;
     res.json({ success: true, message: `${done.length} entries imported`, imported: done.length, created, updated: done.length - created });
   }));
-  router.get('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+  router.get('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
     const entry = await deps.hotlist.get('local', plateOf(req));
     if (!entry) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
     res.json({ success: true, data: entry });
   }));
-  router.put('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+  router.put('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
     const { entry, created } = await deps.hotlist.put('local', plateOf(req), entryFields(req.body));
     res.status(created ? 201 : 200).json({ success: true, message: created ? 'hotlist entry added' : 'hotlist entry updated', data: entry });
   }));
-  router.delete('/api/admin/hotlist/:plate', admin, handle(async (req, res) => {
+  router.delete('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
     if (!(await deps.hotlist.remove('local', plateOf(req)))) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
     res.json({ success: true, message: 'hotlist entry removed' });
   }));
 
-  router.post('/api/admin/reindex', admin, handle((_req, res) => {
+  router.post('/api/admin/reindex', admin, answerErrors((_req, res) => {
     const target = deps.index.follower.position();
     void deps.index.reindex().catch(() => undefined);
     res.status(202).json({ success: true, message: 'rebuilding the plate index from the log', previous_position: target, ...reindexState(deps.index) });

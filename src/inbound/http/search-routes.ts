@@ -1,14 +1,14 @@
 // Plate search, the events list and the alert board, for the people at the checkpoint (the
 // same viewer login as the record read-back API). All answered from the gateway alone.
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { parseCameraTime } from '../../ingest/parse-timestamp.js';
-import { GatewayError, toGatewayError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
 import type { AlertWatch } from '../../hotlist/alert-watch.js';
 import type { DetectionData } from '../../log/record.js';
 import type { RecordLog } from '../../log/record-log.js';
 import type { PlateIndex } from '../../search/plate-index.js';
 import { recentDetections, searchPlates, type SearchHit, type SearchQuery } from '../../search/plate-search.js';
-import { sendError } from './send-error.js';
+import { answerErrors } from './send-error.js';
 
 export interface SearchRouteDeps {
   log: RecordLog;
@@ -71,19 +71,11 @@ function hitBody(h: SearchHit) {
   };
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => async (req: Request, res: Response) => {
-  try {
-    await fn(req, res);
-  } catch (err) {
-    sendError(res, toGatewayError(err));
-  }
-};
 
 export function createSearchRoutes(deps: SearchRouteDeps): Router {
   const router = Router();
 
-  router.get('/api/search', deps.viewer, handle(async (req, res) => {
+  router.get('/api/search', deps.viewer, answerErrors(async (req, res) => {
     const q = query(req, deps.timeZone);
     if (q.plate === undefined) throw bad('plate', 'required (the events list is /api/events)');
     const { key, hits } = await searchPlates(deps.log, deps.index, { ...q, plate: q.plate });
@@ -96,7 +88,7 @@ export function createSearchRoutes(deps: SearchRouteDeps): Router {
     });
   }));
 
-  router.get('/api/events', deps.viewer, handle(async (req, res) => {
+  router.get('/api/events', deps.viewer, answerErrors(async (req, res) => {
     const q = query(req, deps.timeZone);
     if (q.plate !== undefined) {
       const { hits } = await searchPlates(deps.log, deps.index, { ...q, plate: q.plate });
@@ -108,10 +100,9 @@ export function createSearchRoutes(deps: SearchRouteDeps): Router {
   }));
 
   router.get('/api/alerts', deps.viewer, (_req, res) => {
-    const alerts = deps.alerts.alerts();
-    res.json({ success: true, open: alerts.filter((a) => !a.acknowledged_at).length, data: alerts });
+    res.json({ success: true, open: deps.alerts.open().length, data: deps.alerts.alerts() });
   });
-  router.post('/api/alerts/:id/ack', deps.viewer, handle(async (req, res) => {
+  router.post('/api/alerts/:id/ack', deps.viewer, answerErrors(async (req, res) => {
     const by = typeof (req.body as { by?: unknown })?.by === 'string' ? String((req.body as { by: string }).by).slice(0, 100) : 'viewer';
     const a = await deps.alerts.acknowledge(String(req.params.id), by);
     if (!a) throw new GatewayError('NOT_FOUND', 'no such alert on the board');
