@@ -20,8 +20,10 @@ test('status page shows cameras, plates and thumbnails live, then offline', asyn
   });
   const tmp = makeTempDir();
   try {
+    // The cameras send until the page has seen them all (a fixed run could end before a
+    // slow page's first snapshot), then stop, so they go offline.
     const sim = runSimulation({
-      url: gw.url, cameras: 3, rate: 2, duration: 4, imageBytes: 30_000, transport: 'auto', profile: 'deployed',
+      url: gw.url, cameras: 3, rate: 2, duration: 0, imageBytes: 30_000, transport: 'auto', profile: 'deployed',
       checkpointId: '1', timeoutMs: 5000, retryIntervalMs: 1000, maxRetries: 1,
     });
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
@@ -33,6 +35,7 @@ test('status page shows cameras, plates and thumbnails live, then offline', asyn
     assert.match(plates ?? '', /^กข \d{4}/, 'Thai plate text as sent');
     const loaded = await page.locator('[data-camera="sim-1"] img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0);
     assert.ok(loaded, 'thumbnail loaded');
+    sim.stop();
     const summary = await sim.done;
     assert.equal(summary.failed, 0);
     assert.ok(summary.acked > 0);
