@@ -90,7 +90,11 @@ test('fault campaign: a filling disk, SIGKILLs and a live uplink lose no acknowl
   const seed = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
   const random = rng(seed);
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
-  const disk = SmallDisk.mount(32 * 1024 * 1024);
+  // Room for the run's own data (about 900 acked records × 30 kB images, plus LevelDB and
+  // its compactions, ~30 MB) with some to spare: the full disks must come from the filler.
+  // At 32 MB a fast run filled the disk with its own records, and a store that cannot even
+  // open cannot free space (the field has store.diskFreeMinBytes against that).
+  const disk = SmallDisk.mount(64 * 1024 * 1024);
   const cloud = new Mosquitto();
   await cloud.start();
   const sub = new MqttCollector(cloud.url, ['lpr/+/+/detection'], `campaign-${seed}`);
