@@ -2,7 +2,7 @@
 // Start: store → outbound consumers → inbound listeners. Stop: inbound first (no new work)
 // → jobs → outbound (cursors saved) → store last.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { tlsEnabled, type GatewayConfig } from './config/schema.js';
 import { createAdminRoutes } from './inbound/http/admin-routes.js';
 import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
+import { cameraPosts } from './inbound/http/camera-posts.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
@@ -176,9 +177,13 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createAdminRoutes({ log, token: config.admin.token, replay: uplink ? (seq) => uplink.replay(seq) : undefined }),
     ],
   });
-  const server: HttpServer = createServer(app);
+  const posts = cameraPosts({ ingest, cameraAllowed, rateLimit, maxMessageBytes: config.http.maxMessageBytes });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (!posts(req, res)) app(req, res);
+  };
+  const server: HttpServer = createServer(handle);
   const tlsServer: HttpServer | undefined = tlsEnabled(config.http.tls)
-    ? createHttpsServer({ cert: readFileSync(config.http.tls.cert), key: readFileSync(config.http.tls.key) }, app)
+    ? createHttpsServer({ cert: readFileSync(config.http.tls.cert), key: readFileSync(config.http.tls.key) }, handle)
     : undefined;
   for (const s of [server, tlsServer]) {
     if (!s) continue;

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { contractDetection, deployedDetection, deployedHealth, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
@@ -141,6 +143,73 @@ describe('REST API', () => {
     assert.equal((await getJson(`${gw.url}/api/records?limit=abc`)).status, 400);
   });
 });
+
+describe('camera POSTs ahead of express and through it answer alike', () => {
+  // Plain JSON POSTs to the exact camera paths are served by node:http directly
+  // (camera-posts.ts); gzip bodies, other content types and other spellings of a path go
+  // through express. A camera must not be able to tell which one answered.
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway({ http: { maxMessageBytes: '64KiB' } });
+  });
+  after(() => gw.stop());
+
+  const send = async (path: string, body: Buffer | string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${gw.url}${path}`, { method: 'POST', body, headers });
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.json() as Record<string, unknown> };
+  };
+  const json = (v: unknown) => JSON.stringify(v);
+
+  test('stored, answered and refused the same way on both paths', async () => {
+    const variants: [string, (b: string) => Promise<Awaited<ReturnType<typeof send>>>][] = [
+      ['plain (ahead of express)', (b) => send('/api/statistics', b, { 'content-type': 'application/json' })],
+      ['no content type, query string, BOM (ahead of express)', (b) => send('/api/statistics?x=1', `\ufeff${b}`)],
+      ['gzip body (express)', (b) => send('/api/statistics', gzipSync(b), { 'content-type': 'application/json', 'content-encoding': 'gzip' })],
+      ['text/plain (express)', (b) => send('/api/statistics', b, { 'content-type': 'text/plain' })],
+      ['trailing slash, upper case (express)', (b) => send('/API/Statistics/', b, { 'content-type': 'application/json' })],
+    ];
+    for (const [name, post] of variants) {
+      const ok = await post(json(deployedDetection({ aicamera_id: 'fast-1', created_at: `2025-01-01 00:00:0${variants.findIndex((v) => v[0] === name)}` })));
+      assert.equal(ok.status, 200, `${name}: ${json(ok.body)}`);
+      assert.equal(ok.type, 'application/json; charset=utf-8', name);
+      assert.deepEqual(Object.keys(ok.body).slice(0, 3), ['success', 'message', 'detection_id'], name);
+      const stored = await gw.gateway.log.getById(ok.body.detection_id as string);
+      assert.equal(stored?.camera_id, 'fast-1', name);
+      const afterOk = gw.gateway.log.lastSeq();
+
+      const bad = await post('{"type": "detection_result", ');
+      assert.equal(bad.status, 400, name);
+      assert.equal((bad.body.error as { code: string }).code, 'INVALID_JSON', name);
+      const big = await post(json(deployedDetection({ note: 'x'.repeat(70 * 1024) })));
+      assert.equal(big.status, 413, name);
+      assert.equal((big.body.error as { code: string }).code, 'PAYLOAD_TOO_LARGE', name);
+      assert.equal(gw.gateway.log.lastSeq(), afterOk, `${name}: nothing more stored`);
+    }
+  });
+
+  test('a body over the limit sent without a length (chunked) is refused with 413 JSON', async () => {
+    const before = gw.gateway.log.lastSeq();
+    const res = await postChunked(`${gw.url}/api/statistics`, ['{"type":"detection_result","note":"', 'y'.repeat(40 * 1024), 'y'.repeat(40 * 1024), '"}']);
+    assert.equal(res.status, 413);
+    assert.equal(JSON.parse(res.body).error.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(gw.gateway.log.lastSeq(), before);
+  });
+});
+
+/** POSTs `parts` with Transfer-Encoding: chunked (no Content-Length); resolves on the answer. */
+function postChunked(url: string, parts: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    for (const p of parts) req.write(p);
+    req.end();
+  });
+}
 
 describe('camera network allowlist', () => {
   test('a camera outside camera.networks gets 403 and nothing is stored', async () => {
