@@ -3,7 +3,7 @@
 // detections/s, each on the durable gateway next to the bare framework (express, a Socket.IO
 // ack server) and to the same gateway over an in-memory log.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -11,6 +11,8 @@ import { median, printTable, spread, startBenchGateway, startBenchServer, timedL
 import { detection, restLoad } from './rest-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_ONLY=rest|sio|images measures one scenario (for profiling); the chain comparison is skipped. */
+const ONLY = process.env.BENCH_ONLY;
 async function socketLoad(url: string, clients: number, inFlight: number): Promise<number> {
   const sockets: Socket[] = await Promise.all(Array.from({ length: clients }, () => new Promise<Socket>((ok) => {
     const s = io(url, { transports: ['websocket'], forceNew: true });
@@ -22,17 +24,31 @@ async function socketLoad(url: string, clients: number, inFlight: number): Promi
   return r.perSec;
 }
 
+/** CPU time (all threads: main, GC helpers, libuv pool, LevelDB's compaction) of a process, ms. */
+function cpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+/** Runs a load and also returns the server's CPU per operation (us), where the box has /proc. */
+async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<[perSec: number, cpuUs: number]> {
+  const c0 = cpuMs(pid);
+  const perSec = await load();
+  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * SECONDS) : Number.NaN];
+}
+
 type Mode = 'durable' | 'no-storage' | 'bare';
-interface Figures { rest: number; sio: number; images: number }
+interface Figures { rest: number; sio: number; images: number; restCpu: number; sioCpu: number }
 
 async function measure(mode: Mode, image: string, extra: object = {}, withImages = true): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-'));
   const server = mode === 'bare' ? await startBenchServer('bench/bare-server.ts', []) : await startBenchGateway(mode, dir, extra);
   try {
-    const rest = await restLoad(server.url, 50, () => detection());
-    const sio = await socketLoad(server.url, 10, 10);
-    const images = withImages ? await restLoad(server.url, 4, () => detection(image)) : 0;
-    return { rest, sio, images };
+    const pid = server.child.pid;
+    const [rest, restCpu] = ONLY && ONLY !== 'rest' ? [0, Number.NaN] : await withCpu(pid, () => restLoad(server.url, 50, () => detection()));
+    const [sio, sioCpu] = ONLY && ONLY !== 'sio' ? [0, Number.NaN] : await withCpu(pid, () => socketLoad(server.url, 10, 10));
+    const images = withImages && (!ONLY || ONLY === 'images') ? await restLoad(server.url, 4, () => detection(image)) : 0;
+    return { rest, sio, images, restCpu, sioCpu };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -63,12 +79,16 @@ printTable('Durable ingest vs. the bare framework doing nothing but answer (medi
 printTable('Durable ingest vs. the same gateway over an in-memory log (medians)', 'in-memory log', 'durable', SCENARIOS.map((sc) => ({
   name: sc.name, reference: median(pick('no-storage', sc.key)), measured: median(pick('durable', sc.key)), unit: 'rec/s',
 })));
+console.log('\nServer CPU per record, all threads (medians, us): the cost behind the rates above');
+for (const [k, name] of [['restCpu', 'REST 1 KB'], ['sioCpu', 'Socket.IO 1 KB']] as const) {
+  console.log(`${name.padEnd(44)}bare ${median(pick('bare', k)).toFixed(0)}   durable ${median(pick('durable', k)).toFixed(0)}   in-memory ${median(pick('no-storage', k)).toFixed(0)}`);
+}
 console.log('\nmin / median / max per scenario');
 for (const sc of SCENARIOS) {
   console.log(`${sc.name.padEnd(44)}bare ${spread(pick('bare', sc.key))}   durable ${spread(pick('durable', sc.key))}   in-memory ${spread(pick('no-storage', sc.key))}`);
 }
 
-if (process.env.BENCH_CHAIN !== '0') {
+if (process.env.BENCH_CHAIN !== '0' && !ONLY) {
   // On and off alternate, and the medians are compared: one run of each is within the
   // noise of a 2-core box.
   const on: Figures[] = [];
