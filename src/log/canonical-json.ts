@@ -40,8 +40,7 @@ function writeArray(items: unknown[]): string {
 
 function writeObject(obj: Record<string, unknown>): string {
   if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') return write((obj as { toJSON(): unknown }).toJSON());
-  const keys = Object.keys(obj);
-  if (!isSorted(keys)) keys.sort();
+  const keys = sortedKeys(obj);
   let out = '{';
   let first = true;
   for (const k of keys) {
@@ -66,8 +65,22 @@ function quotedKey(k: string): string {
   return q;
 }
 
-// Default sort compares UTF-16 code units, which is what RFC 8785 asks for.
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
-  return true;
+/**
+ * An object's own keys in UTF-16 code-unit order (what RFC 8785 asks for, and what `<`
+ * compares). Records have a dozen or two keys: an insertion sort in place allocates
+ * nothing, where Array.prototype.sort's work array was a tenth of ingest's garbage.
+ */
+export function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 64) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }

@@ -4,7 +4,7 @@
 // `size` (an estimate that eviction changes), and without each image's `evicted` flag —
 // an evicted image is reported as evicted, not as tampered. Images are in it by SHA-256.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, sortedKeys } from './canonical-json.js';
 import type { ImageRef, NewRecord, StoredRecord } from './record.js';
 
 /** prev_hash of the very first record. */
@@ -32,7 +32,7 @@ export type HashedMembers = [key: string, text: string][];
 
 export function prepareHash(r: NewRecord): HashedMembers {
   const members: HashedMembers = [];
-  for (const k of Object.keys(r).sort()) {
+  for (const k of sortedKeys(r)) {
     if (k === 'hash' || k === 'size' || k === 'seq' || k === 'prev_hash') continue;
     const v = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
     if (v !== undefined) members.push([k, `${JSON.stringify(k)}:${canonicalJson(v)}`]);
