@@ -61,15 +61,16 @@ function asObject(input: unknown): Record<string, unknown> {
 /** Camera messages nest a few levels; anything deeper is hostile (and would overflow the stack). */
 const MAX_DEPTH = 32;
 
-function tooDeep(root: unknown): boolean {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_DEPTH) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+function tooDeep(value: unknown, depth = 0): boolean {
+  // Recursion is bounded by MAX_DEPTH itself; no work list to allocate for every message.
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return false;
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (tooDeep(child, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) {
+    if (Object.hasOwn(value, k) && tooDeep((value as Record<string, unknown>)[k], depth + 1)) return true;
   }
   return false;
 }
@@ -132,6 +133,13 @@ function dedupeKeyOf(kind: MessageKind, cameraId: string, raw: Record<string, un
   return hash.digest('base64url');
 }
 
+/** The body without its image fields (they are stored as files); the body itself when it has none. */
+function withoutImages(body: Record<string, unknown>): Record<string, unknown> {
+  if (!IMAGE_FIELDS.some((f) => Object.hasOwn(body, f))) return body;
+  // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !IMAGE_FIELDS.includes(k)));
+}
+
 export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage {
   const body = asObject(input);
   const kind = kindOf(body, opts.impliedKind);
@@ -147,10 +155,7 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
       fields: [{ path: 'cropped_plates', message: 'too many images' }],
     });
   }
-  // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
-  const raw = Object.fromEntries(
-    Object.entries(body).filter(([k]) => !spec?.images || !IMAGE_FIELDS.includes(k)),
-  );
+  const raw = spec?.images ? withoutImages(body) : body;
 
   return {
     kind, camera_id, checkpoint_id, timestamp, time: new Date(ms).toISOString(), raw, data, images,
