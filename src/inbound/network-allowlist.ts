@@ -16,12 +16,25 @@ export function createNetworkAllowlist(cidrs: readonly string[]): AddressCheck {
     }
     list.addSubnet(net, prefix, type);
   }
-  return (address) => {
-    if (!address) return false;
+  // A checkpoint has a handful of cameras and each sends many records: remember answers
+  // (BlockList.check builds a SocketAddress every call). Bounded, so a scan of many
+  // source addresses cannot grow it.
+  const known = new Map<string, boolean>();
+  const check = (address: string): boolean => {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     if (mapped) return list.check(mapped[1]!, 'ipv4');
     if (isIPv4(address)) return list.check(address, 'ipv4');
     if (isIPv6(address)) return list.check(address, 'ipv6');
     return false;
+  };
+  return (address) => {
+    if (!address) return false;
+    let allowed = known.get(address);
+    if (allowed === undefined) {
+      allowed = check(address);
+      if (known.size >= 1024) known.clear();
+      known.set(address, allowed);
+    }
+    return allowed;
   };
 }

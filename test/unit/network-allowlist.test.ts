@@ -19,3 +19,15 @@ test('bad CIDRs are refused at start', () => {
   assert.throws(() => createNetworkAllowlist(['10.0.0.0/33']), /prefix/);
   assert.throws(() => createNetworkAllowlist(['camera-net']), /not a network address/);
 });
+
+test('remembered answers stay right: asked again, and past the memory bound', () => {
+  const allowed = createNetworkAllowlist(['10.0.0.0/8']);
+  for (let round = 0; round < 2; round++) {
+    // 1,500 distinct addresses, half inside: more than the 1,024 the check remembers.
+    for (let i = 0; i < 1500; i++) {
+      const inside = i % 2 === 0;
+      const address = inside ? `10.0.${i >> 8}.${i & 255}` : `11.0.${i >> 8}.${i & 255}`;
+      assert.equal(allowed(address), inside, `${address} (round ${round})`);
+    }
+  }
+});
