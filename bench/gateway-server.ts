@@ -19,7 +19,7 @@ const config = loadConfig({
   overrides: { dataDir, http: { host: '127.0.0.1', port: 0, rateLimit: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...(JSON.parse(extra) as object) },
 });
 const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) } : {};
-const gateway = createGateway(config, pino({ level: 'warn' }), parts);
+const gateway = createGateway(config, pino({ level: process.env.BENCH_LOG ?? 'error' }, pino.destination(2)), parts);
 await gateway.start();
 process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port, mqttPort: gateway.mqttAddress()?.port })}\n`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { LevelRecordLog } from '../src/log/level-record-log.js';
 import { freePort } from '../test/helpers/free-port.js';
-import { ROOT } from './bench-kit.js';
+import { ROOT, V8_FLAGS } from './bench-kit.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
@@ -50,7 +50,7 @@ interface Started {
 async function startGateway(dataDir: string, uplinkPort: number): Promise<Started> {
   const t0 = performance.now();
   // The built gateway, as systemd runs it (npm run build first).
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...V8_FLAGS, 'dist/main.js'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LPRGW_DATA_DIR: dataDir, LPRGW_HTTP_HOST: '127.0.0.1', LPRGW_HTTP_PORT: '0', LPRGW_MQTT_HOST: '127.0.0.1', LPRGW_MQTT_PORT: '0', LPRGW_UPLINK_URL: `mqtt://127.0.0.1:${uplinkPort}`, LPRGW_LOG_LEVEL: 'info', LPRGW_STORE_MAX_BYTES: '100GB' },
   });
@@ -105,20 +105,26 @@ try {
   await sleep(2000);
   const backlogRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
   const stats = await (await fetch(`http://127.0.0.1:${gw.port}/api/statistics`)).json() as { data: { backlog: { records: number } } };
-  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  // Four cameras at once, as bench:ingest sends images.
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const image = randomBytes(1.5 * 1024 * 1024);
   image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
   const before = writeBytes(gw.pid);
   let ingested = 0;
   let ingestedWire = 0;
-  for (let i = 0; i < IMAGES; i++) {
-    image[10] = i; // a distinct image each time
-    const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: image.toString('base64') });
-    if ((await post(gw.port, agent, body)) === 200) {
-      ingested += image.length;
-      ingestedWire += Buffer.byteLength(body);
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < IMAGES) {
+      const i = next++;
+      const img = Buffer.from(image);
+      img[10] = i; // a distinct image each time
+      const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') });
+      if ((await post(gw.port, agent, body)) === 200) {
+        ingested += img.length;
+        ingestedWire += Buffer.byteLength(body);
+      }
     }
-  }
+  }));
   await sleep(1000);
   const written = writeBytes(gw.pid) - before;
   const imagesRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
