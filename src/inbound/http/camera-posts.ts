@@ -99,9 +99,13 @@ export async function ingestPost(deps: Pick<CameraPostDeps, 'ingest' | 'rateLimi
   }
 }
 
-/** Answers, then drops whatever of the body is still coming (and the connection with it). */
+/**
+ * Answers, then reads and drops whatever of the body is still coming, as express does: a
+ * client that sent Expect: 100-continue has been told to go on and is still sending, and
+ * closing on it would cost it the answer (curl: "Send failure: Broken pipe"). The server's
+ * requestTimeout bounds a body that never ends.
+ */
 function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError): void {
-  if (!req.complete) res.setHeader('Connection', 'close');
   sendError(res, error);
   req.resume();
 }
