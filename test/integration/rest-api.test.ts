@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -185,6 +186,34 @@ describe('camera POSTs ahead of express and through it answer alike', () => {
       assert.equal((big.body.error as { code: string }).code, 'PAYLOAD_TOO_LARGE', name);
       assert.equal(gw.gateway.log.lastSeq(), afterOk, `${name}: nothing more stored`);
     }
+  });
+
+  test('a client that hangs up mid-body stores nothing and the gateway keeps serving; a chunked body under the limit is taken', async () => {
+    const before = gw.gateway.log.lastSeq();
+    const incomplete = async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('lprgw_ingest_rejections_total') && l.includes('code="INVALID_BODY"') && l.includes('transport="rest"'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const refusedBefore = await incomplete();
+    for (const path of ['/api/statistics', '/api/statistics/']) { // ahead of express, and through it
+      const port = Number(new URL(gw.url).port);
+      const sock = connect(port, '127.0.0.1');
+      await new Promise((ok) => sock.once('connect', ok));
+      sock.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000\r\n\r\n{"type":"detection_result","note":"`);
+      await new Promise((ok) => setImmediate(ok));
+      sock.destroy();
+      await new Promise((ok) => sock.once('close', ok));
+    }
+    // Both hang-ups reached a handler (counted as incomplete bodies), not just the socket.
+    for (let i = 0; i < 100 && (await incomplete()) < refusedBefore + 2; i++) await new Promise((ok) => setTimeout(ok, 20));
+    assert.equal(await incomplete(), refusedBefore + 2);
+    const res = await postChunked(`${gw.url}/api/statistics`, [JSON.stringify(deployedDetection({ aicamera_id: 'chunked' })).slice(0, 40), JSON.stringify(deployedDetection({ aicamera_id: 'chunked' })).slice(40)]);
+    assert.equal(res.status, 200, res.body);
+    const stored = await gw.gateway.log.getById(JSON.parse(res.body).detection_id);
+    assert.equal(stored?.camera_id, 'chunked');
+    assert.ok(gw.gateway.log.lastSeq() > before);
+    assert.equal((await gw.gateway.log.readAfter(before, 100)).filter((r) => r.kind === 'detection').length, 1, 'only the chunked record');
   });
 
   test('a body over the limit sent without a length (chunked) is refused with 413 JSON', async () => {
