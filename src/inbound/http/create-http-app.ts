@@ -4,6 +4,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../errors.js';
+import { bodyIncomplete, bodyNotJson, bodyTooLarge } from './body-errors.js';
 import { sendError } from './send-error.js';
 
 export interface HttpAppDeps {
@@ -18,15 +19,15 @@ export interface HttpAppDeps {
 function bodyError(err: { type?: string; message?: string }, limit: number): GatewayError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new GatewayError('INVALID_JSON', `request body is not valid JSON: ${err.message ?? ''}`.trim());
+      return bodyNotJson(err.message ?? '');
     case 'entity.too.large':
-      return new GatewayError('PAYLOAD_TOO_LARGE', `request body is larger than the limit of ${limit} bytes`);
+      return bodyTooLarge(limit);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new GatewayError('INVALID_BODY', err.message ?? 'unsupported body encoding');
     case 'request.aborted':
     case 'request.size.invalid':
-      return new GatewayError('INVALID_BODY', err.message ?? 'request body was incomplete');
+      return bodyIncomplete(err.message);
     default:
       return undefined;
   }
