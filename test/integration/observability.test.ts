@@ -1,24 +1,10 @@
 // /metrics read by a Prometheus text-format parser, /healthz and /readyz.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import parsePrometheus from 'parse-prometheus-text-format';
 import { connectCamera } from '../helpers/socket-clients.js';
 import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
-
-async function scrape(url: string): Promise<(name: string, labels?: Record<string, string>) => number> {
-  const res = await fetch(`${url}/metrics`);
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
-  const families = parsePrometheus(await res.text());
-  return (name, labels = {}) => {
-    const family = families.find((f) => f.name === name);
-    if (!family) return Number.NaN;
-    return family.metrics
-      .filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
-      .reduce((n, m) => n + Number(m.value), 0);
-  };
-}
+import { scrape } from '../helpers/metrics.js';
 
 test('metrics count accepted, duplicate and rejected messages by transport and code', async () => {
   const gw = await startTestGateway({ http: { maxMessageBytes: '64KiB' }, mqtt: { enabled: true, host: '127.0.0.1', port: 0 } });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { contractDetection, deployedDetection, deployedHealth, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
 import { startTestGateway, type TestGateway } from '../helpers/in-process-gateway.js';
+import { scrape } from '../helpers/metrics.js';
 
 describe('REST API', () => {
   let gw: TestGateway;
@@ -190,11 +191,7 @@ describe('camera POSTs ahead of express and through it answer alike', () => {
 
   test('a client that hangs up mid-body stores nothing and the gateway keeps serving; a chunked body under the limit is taken', async () => {
     const before = gw.gateway.log.lastSeq();
-    const incomplete = async () => {
-      const text = await (await fetch(`${gw.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('lprgw_ingest_rejections_total') && l.includes('code="INVALID_BODY"') && l.includes('transport="rest"'));
-      return line ? Number(line.split(' ').pop()) : 0;
-    };
+    const incomplete = async () => ((await scrape(gw.url))('lprgw_ingest_rejections_total', { transport: 'rest', code: 'INVALID_BODY' }) || 0);
     const refusedBefore = await incomplete();
     for (const path of ['/api/statistics', '/api/statistics/']) { // ahead of express, and through it
       const port = Number(new URL(gw.url).port);
@@ -208,7 +205,8 @@ describe('camera POSTs ahead of express and through it answer alike', () => {
     // Both hang-ups reached a handler (counted as incomplete bodies), not just the socket.
     for (let i = 0; i < 100 && (await incomplete()) < refusedBefore + 2; i++) await new Promise((ok) => setTimeout(ok, 20));
     assert.equal(await incomplete(), refusedBefore + 2);
-    const res = await postChunked(`${gw.url}/api/statistics`, [JSON.stringify(deployedDetection({ aicamera_id: 'chunked' })).slice(0, 40), JSON.stringify(deployedDetection({ aicamera_id: 'chunked' })).slice(40)]);
+    const chunked = JSON.stringify(deployedDetection({ aicamera_id: 'chunked' }));
+    const res = await postChunked(`${gw.url}/api/statistics`, [chunked.slice(0, 40), chunked.slice(40)]);
     assert.equal(res.status, 200, res.body);
     const stored = await gw.gateway.log.getById(JSON.parse(res.body).detection_id);
     assert.equal(stored?.camera_id, 'chunked');
