@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import persistenceLevel from 'aedes-persistence-level';
+import mqttPacket from 'mqtt-packet';
 import { Level } from 'level';
 import type { Logger } from 'pino';
 import { listenOn } from '../listen-on.js';
@@ -27,6 +28,12 @@ export interface PublishOptions {
   retain?: boolean;
   qos?: 0 | 1;
 }
+
+// aedes and mqtt.js share one mqtt-packet, which by default builds a cache of all 65,536
+// two-byte packet ids as Buffers on its first write: about 7 MB of heap held for good, on a
+// box whose idle budget is 80 MB. Without it each packet id is written from a fresh 2-byte
+// Buffer, which costs nothing measurable (bench:uplink drain).
+mqttPacket.writeToStream.cacheNumbers = false;
 
 const ANONYMOUS_SUBSCRIBE = [`${GATEWAY_TOPIC_ROOT}/#`];
 
