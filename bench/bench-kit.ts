@@ -1,14 +1,22 @@
 // Shared pieces of the benchmarks: start a benchmark gateway process, run a timed load,
 // print result tables with a reference column and the ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** V8 flags for the benchmark's server processes (none by default, as npm start and the
- *  systemd unit run it), e.g. BENCH_V8_FLAGS="--max-semi-space-size=4 --heap-growing-percent=15". */
-export const V8_FLAGS = (process.env.BENCH_V8_FLAGS ?? '').split(' ').filter(Boolean);
+/** Node/V8 flags of `npm start` (the systemd unit has the same; a test keeps them equal). */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(' ').filter((w) => w.startsWith('--'));
+}
+
+/** Flags for the benchmark's server processes: those the gateway ships with, unless
+ *  BENCH_V8_FLAGS says otherwise (e.g. "--max-semi-space-size=4 --heap-growing-percent=15",
+ *  or "" for V8's defaults). */
+export const V8_FLAGS = (process.env.BENCH_V8_FLAGS ?? startFlags().join(' ')).split(' ').filter(Boolean);
 
 export interface BenchGateway {
   child: ChildProcess;

@@ -55,7 +55,7 @@ test('npm run bundle → offline install, upgrade in place keeping data and sett
     assert.equal(version.out.trim(), VERSION, version.err);
     const check = run(process.execPath, [join(prefix, 'dist', 'main.js'), 'config', 'check'], { LPRGW_DATA_DIR: join(tmp.dir, 'data') });
     assert.equal(check.code, 0, `the installed program runs with its production dependencies: ${check.err}`);
-    assert.match(readFileSync(join(root, 'etc', 'systemd', 'system', 'lpr-gateway.service'), 'utf8'), new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} /opt/lpr-gateway/dist/main\\.js start$`, 'm'));
+    assert.match(readFileSync(join(root, 'etc', 'systemd', 'system', 'lpr-gateway.service'), 'utf8'), new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} (--[\\w=-]+ )*/opt/lpr-gateway/dist/main\\.js start$`, 'm'));
 
     // The operator edits settings and the gateway has data; an upgrade keeps both.
     const envFile = join(root, 'etc', 'lpr-gateway', 'gateway.env');

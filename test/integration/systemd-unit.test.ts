@@ -21,5 +21,13 @@ test('the unit restarts always, keeps data in StateDirectory and is hardened', (
   for (const line of ['Restart=always', 'StateDirectory=lpr-gateway', 'User=lpr-gateway', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'Environment=LPRGW_DATA_DIR=/var/lib/lpr-gateway', 'EnvironmentFile=-/etc/lpr-gateway/gateway.env']) {
     assert.ok(text.split('\n').includes(line), `missing ${line}`);
   }
-  assert.match(text, /^ExecStart=\/usr\/bin\/node \/opt\/lpr-gateway\/dist\/main\.js start$/m);
+  assert.match(text, /^ExecStart=\/usr\/bin\/node (--[\w=-]+ )*\/opt\/lpr-gateway\/dist\/main\.js start$/m);
+});
+
+test('the unit runs node with the flags npm start uses (the ones the benchmarks measure)', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = (cmd: string) => cmd.split(' ').filter((w) => w.startsWith('--'));
+  const execStart = /^ExecStart=(.*)$/m.exec(readFileSync(unit, 'utf8'))?.[1] ?? '';
+  assert.ok(flags(pkg.scripts.start).length > 0, 'npm start sets the memory flags');
+  assert.deepEqual(flags(execStart), flags(pkg.scripts.start));
 });
