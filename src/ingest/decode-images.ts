@@ -10,7 +10,7 @@ export interface DecodedImage {
 }
 
 /** Single-image fields, in the order they are published. */
-const SINGLE_IMAGE_FIELDS = ['original_image', 'annotated_image'] as const;
+export const SINGLE_IMAGE_FIELDS = ['original_image', 'annotated_image'] as const;
 const PLATE_CROPS_FIELD = 'cropped_plates';
 /** All fields that carry images; removed from the raw record once decoded. */
 export const IMAGE_FIELDS: readonly string[] = [...SINGLE_IMAGE_FIELDS, PLATE_CROPS_FIELD];
@@ -60,11 +60,16 @@ function plateCrops(value: unknown): unknown[] {
   });
 }
 
-/** Decodes every image in `body`. Missing or empty image fields are simply absent. */
-export function decodeImages(body: Record<string, unknown>): DecodedImage[] {
+/**
+ * Decodes every image in `body`. Missing or empty image fields are simply absent.
+ * `lifted` holds single-image values kept as bytes (lift-images.ts); the body has "" there.
+ */
+export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap<string, Buffer>): DecodedImage[] {
   const images: DecodedImage[] = [];
   for (const field of SINGLE_IMAGE_FIELDS) {
-    const value = body[field];
+    const bytes = lifted?.get(field);
+    // The text is made here and dropped before anything else allocates much: it dies young.
+    const value = bytes ? bytes.toString('latin1') : body[field];
     if (!present(value)) continue;
     if (typeof value !== 'string') {
       throw new GatewayError('INVALID_IMAGE', `${field} must be a base64 string`, {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors.js';
 import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
+import { LiftedBody } from './lift-images.js';
 import { KIND_OF_TYPE, KINDS } from '../kinds/index.js';
 import { parseCameraTime } from './parse-timestamp.js';
 import type { DetectionData, HealthData, RecordKind } from '../log/record.js';
@@ -146,15 +147,21 @@ function takeOutImages(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage {
-  const body = asObject(input);
+  const lifted = input instanceof LiftedBody ? input.images : undefined;
+  const body = asObject(input instanceof LiftedBody ? input.body : input);
   const kind = kindOf(body, opts.impliedKind);
   const camera_id = idField(body, ['camera_id', 'aicamera_id']);
   const checkpoint_id = idField(body, ['checkpoint_id'], opts.defaultCheckpointId);
   const { timestamp, ms } = timeOf(body, kind, opts);
 
   const spec = kind === 'test' ? undefined : KINDS[kind];
+  if (lifted && !spec?.images) {
+    // A kind without images keeps such fields as sent.
+    for (const [field, bytes] of lifted) body[field] = bytes.toString('latin1');
+  }
   const data = (spec?.data(body) ?? {}) as ParsedMessage['data'];
-  const images = spec?.images ? decodeImages(body) : [];
+  const images = spec?.images ? decodeImages(body, lifted) : [];
+  lifted?.clear();
   if (opts.maxImages !== undefined && images.length > opts.maxImages) {
     throw new GatewayError('VALIDATION_FAILED', `a record may carry at most ${opts.maxImages} images (got ${images.length})`, {
       fields: [{ path: 'cropped_plates', message: 'too many images' }],

@@ -95,6 +95,17 @@ describe('REST API', () => {
     const big = fakeJpeg(3 * 1024 * 1024 * 0.75); // 3 MB of base64
     const ok = await postJson(`${gw.url}/api/statistics`, deployedDetection({ original_image: big.toString('base64') }));
     assert.equal(ok.status, 200);
+    // Big bodies have their images taken from the bytes (lift-images.ts): same files, same records.
+    const crop = fakeJpeg(200_000);
+    const dataUrl = await postJson(`${gw.url}/api/statistics`, deployedDetection({ annotated_image: `data:image/jpeg;base64,${crop.toString('base64')}`, original_image: big.toString('base64') }));
+    assert.equal(dataUrl.status, 200);
+    const rec = (await getJson(`${gw.url}/api/records/${dataUrl.body.detection_id}`)).body.data;
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    assert.deepEqual(rec.images.map((i: { name: string; sha256: string; bytes: number }) => [i.name, i.sha256, i.bytes]), [
+      ['original_image', sha(big), big.length], ['annotated_image', sha(crop), crop.length]]);
+    assert.equal(rec.raw.original_image, undefined);
+    const served = Buffer.from(await (await fetch(`${gw.url}/api/images/${sha(crop)}`)).arrayBuffer());
+    assert.ok(served.equals(crop));
     const blobFiles = readdirSync(join(gw.dataDir, 'blobs'), { recursive: true }).length;
     const lastSeq = gw.gateway.log.lastSeq();
     const tooBig = await postJson(`${gw.url}/api/statistics`, deployedDetection({ original_image: fakeJpeg(4 * 1024 * 1024).toString('base64') }));

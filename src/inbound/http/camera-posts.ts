@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import type { AcceptContext, Ingest } from '../../ingest/ingest.js';
+import { liftImages, LiftedBody } from '../../ingest/lift-images.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
@@ -109,16 +110,21 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError):
   req.resume();
 }
 
+/** Bodies at least this big (Content-Length) are kept as bytes, for their images to be lifted. */
+const LIFT_FROM_BYTES = 64 * 1024;
+
 /**
  * The body as JSON, as express.json({ strict: false }) reads it (an empty body is {}).
  * Each chunk is decoded as it arrives and let go, as body-parser does, rather than all
- * chunks held until the end.
+ * chunks held until the end. A big body is kept as bytes instead and its base64 images
+ * lifted out before parsing (lift-images.ts): they never become JS strings here.
  */
 function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const decoder = new StringDecoder('utf8');
+    const chunks: Buffer[] | undefined = declared >= LIFT_FROM_BYTES ? [] : undefined;
     let text = '';
     let bytes = 0;
     const onData = (chunk: Buffer) => {
@@ -128,7 +134,8 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
         reject(bodyTooLarge(limit));
         return;
       }
-      text += decoder.write(chunk);
+      if (chunks) chunks.push(chunk);
+      else text += decoder.write(chunk);
     };
     const onEnd = () => {
       cleanup();
@@ -136,7 +143,20 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
         reject(bodyIncomplete());
         return;
       }
-      text += decoder.end();
+      if (chunks) {
+        const body = Buffer.concat(chunks, bytes);
+        chunks.length = 0;
+        const lifted = liftImages(body);
+        if (lifted) {
+          try {
+            resolve(new LiftedBody(JSON.parse(lifted.text), lifted.images));
+            return;
+          } catch {
+            // Not JSON: parsed whole below, for the same error as any other body.
+          }
+        }
+        text = body.toString('utf8');
+      } else text += decoder.end();
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.length === 0) return resolve({});
       try {
