@@ -42,7 +42,7 @@ interface Figures { rest: number; sio: number; images: number; restCpu: number; 
 
 async function measure(mode: Mode, image: string, extra: object = {}, withImages = true): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-'));
-  const server = mode === 'bare' ? await startBenchServer('bench/bare-server.ts', []) : await startBenchGateway(mode, dir, extra);
+  const server = mode === 'bare' ? await startBenchServer('bench/bare-server.mjs', []) : await startBenchGateway(mode, dir, extra);
   try {
     const pid = server.child.pid;
     const [rest, restCpu] = ONLY && ONLY !== 'rest' ? [0, Number.NaN] : await withCpu(pid, () => restLoad(server.url, 50, () => detection()));

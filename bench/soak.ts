@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { LevelRecordLog } from '../src/log/level-record-log.js';
 import { freePort } from '../test/helpers/free-port.js';
-import { ROOT, V8_FLAGS } from './bench-kit.js';
+import { ROOT, startBenchServer, V8_FLAGS } from './bench-kit.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
@@ -91,6 +91,43 @@ function post(port: number, agent: Agent, body: string): Promise<number> {
   });
 }
 
+/** IMAGES distinct 1.5 MB-image detections, four cameras at once (as bench:ingest sends them). */
+async function postImages(port: number): Promise<{ ingested: number; ingestedWire: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const image = randomBytes(1.5 * 1024 * 1024);
+  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
+  let ingested = 0;
+  let ingestedWire = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < IMAGES) {
+      const i = next++;
+      const img = Buffer.from(image);
+      img[10] = i; // a distinct image each time
+      const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') });
+      if ((await post(port, agent, body)) === 200) {
+        ingested += img.length;
+        ingestedWire += Buffer.byteLength(body);
+      }
+    }
+  }));
+  agent.destroy();
+  return { ingested, ingestedWire };
+}
+
+/** The reference: bare express + express.json (bench:ingest's), same flags, idle and then the same images. */
+async function bareExpress(): Promise<{ idle: number; peak: number }> {
+  const bare = await startBenchServer('bench/bare-server.mjs', []);
+  try {
+    await sleep(IDLE_MS);
+    const idle = rssMb(bare.child.pid!);
+    await postImages(Number(new URL(bare.url).port));
+    return { idle, peak: rssMb(bare.child.pid!, 'VmHWM') };
+  } finally {
+    await bare.stop();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'lprgw-soak-'));
 try {
   const deadUplink = await freePort();
@@ -105,41 +142,26 @@ try {
   await sleep(2000);
   const backlogRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
   const stats = await (await fetch(`http://127.0.0.1:${gw.port}/api/statistics`)).json() as { data: { backlog: { records: number } } };
-  // Four cameras at once, as bench:ingest sends images.
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const image = randomBytes(1.5 * 1024 * 1024);
-  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
   const before = writeBytes(gw.pid);
-  let ingested = 0;
-  let ingestedWire = 0;
-  let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < IMAGES) {
-      const i = next++;
-      const img = Buffer.from(image);
-      img[10] = i; // a distinct image each time
-      const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') });
-      if ((await post(gw.port, agent, body)) === 200) {
-        ingested += img.length;
-        ingestedWire += Buffer.byteLength(body);
-      }
-    }
-  }));
+  const { ingested, ingestedWire } = await postImages(gw.port);
   await sleep(1000);
   const written = writeBytes(gw.pid) - before;
   const imagesRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
-  agent.destroy();
   await gw.stop();
+  const bare = await bareExpress();
   const pad = (s: string) => s.padEnd(52);
   console.log(`\n${pad('measure')}${'value'.padEnd(14)}target`);
   console.log(`${pad(`start-up with ${stats.data.backlog.records} undelivered records`)}${`${(gw.ms / 1000).toFixed(2)} s`.padEnd(14)}≤ 3 s ${gw.ms <= 3000 ? 'meets' : 'BELOW'}`);
   const mem = (name: string, mb: number, target: number) => console.log(`${pad(name)}${`${mb.toFixed(0)} MB`.padEnd(14)}≤ ${target} MB ${mb <= target ? 'meets' : 'BELOW'}`);
+  const ref = (name: string, mb: number) => console.log(`${pad(name)}${`${mb.toFixed(0)} MB`.padEnd(14)}reference`);
   mem(`RSS idle, empty store (after ${IDLE_MS / 1000} s)`, idle.rss, 80);
   mem('  peak (VmHWM) of that run, start-up included', idle.hwm, 80);
+  ref('  bare express + express.json, idle', bare.idle);
   mem(`RSS after start-up with the backlog (VmRSS)`, backlogRss.rss, 120);
   mem('  peak (VmHWM) through start-up', backlogRss.hwm, 120);
   mem(`RSS after ${IMAGES} × 1.5 MB images (VmRSS)`, imagesRss.rss, 120);
   mem('  peak (VmHWM) while they arrived', imagesRss.hwm, 120);
+  ref('  bare express, peak on the same images', bare.peak);
   const ratio = written / ingested;
   console.log(`${pad('disk bytes written per image byte ingested')}${ratio.toFixed(2).padEnd(14)}≤ 1.5 ${ratio <= 1.5 ? 'meets' : 'BELOW'}`);
   console.log(`${pad('disk bytes written per request byte (base64 JSON)')}${(written / ingestedWire).toFixed(2).padEnd(14)}`);

@@ -1,6 +1,7 @@
 // The reference the gateway's ingest is measured against: the bare frameworks doing
 // nothing but answer — express 5 + express.json for REST, a Socket.IO 4.8 ack server for
 // Socket.IO — on one HTTP server, the same options the gateway uses, in its own process.
+// Plain JavaScript, run without the TypeScript loader, so its RSS is the frameworks' own.
 import { createServer } from 'node:http';
 import express from 'express';
 import { Server } from 'socket.io';
@@ -14,7 +15,7 @@ app.post('/api/statistics', (_req, res) => {
 const server = createServer(app);
 const io = new Server(server, { maxHttpBufferSize: LIMIT * 4 });
 io.on('connection', (socket) => {
-  socket.on('lpr_data', (_msg: unknown, ack?: (r: unknown) => void) => ack?.({ success: true }));
+  socket.on('lpr_data', (_msg, ack) => ack?.({ success: true }));
 });
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
