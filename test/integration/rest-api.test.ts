@@ -116,6 +116,32 @@ describe('REST API', () => {
     assert.equal(readdirSync(join(gw.dataDir, 'blobs'), { recursive: true }).length, blobFiles);
   });
 
+  test('big bodies (read as bytes, images lifted): a BOM is fine; bad JSON, bad base64 and a hang-up get their errors and store nothing', async () => {
+    const image = fakeJpeg(150_000);
+    const text = JSON.stringify(deployedDetection({ aicamera_id: 'bom', original_image: image.toString('base64') }));
+    const bom = await fetch(`${gw.url}/api/statistics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `\ufeff${text}` });
+    assert.equal(bom.status, 200);
+    const rec = (await getJson(`${gw.url}/api/records/${((await bom.json()) as { detection_id: string }).detection_id}`)).body.data;
+    assert.equal(rec.images[0].sha256, createHash('sha256').update(image).digest('hex'));
+    const lastSeq = gw.gateway.log.lastSeq();
+    const badJson = await fetch(`${gw.url}/api/statistics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${text.slice(0, -1)},}` });
+    assert.equal(badJson.status, 400);
+    assert.equal(((await badJson.json()) as { error: { code: string } }).error.code, 'INVALID_JSON');
+    const badImage = await postJson(`${gw.url}/api/statistics`, deployedDetection({ original_image: `${image.toString('base64').slice(0, 100_000)}*` }));
+    assert.equal(badImage.status, 400);
+    assert.equal(badImage.body.error.code, 'INVALID_IMAGE');
+    const incomplete = async () => ((await scrape(gw.url))('lprgw_ingest_rejections_total', { transport: 'rest', code: 'INVALID_BODY' }) || 0);
+    const before = await incomplete();
+    const sock = connect(Number(new URL(gw.url).port), '127.0.0.1');
+    await new Promise((ok) => sock.once('connect', ok));
+    sock.write(`POST /api/statistics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300000\r\n\r\n${text.slice(0, 100_000)}`);
+    await new Promise((ok) => setImmediate(ok));
+    sock.destroy();
+    for (let i = 0; i < 100 && (await incomplete()) === before; i++) await new Promise((ok) => setTimeout(ok, 20));
+    assert.equal(await incomplete(), before + 1);
+    assert.equal(gw.gateway.log.lastSeq(), lastSeq);
+  });
+
   test('bad input: clear error, nothing stored, server stays up', async () => {
     const lastSeq = gw.gateway.log.lastSeq();
     const cases: [unknown, number, string][] = [
