@@ -12,6 +12,9 @@ export function approxJsonBytes(value: unknown, depth = 0): number {
     for (const v of value) total += approxJsonBytes(v, depth + 1) + 1;
     return total;
   }
-  for (const [k, v] of Object.entries(value)) total += k.length + 4 + approxJsonBytes(v, depth + 1);
+  // Keys, not entries: one array per object rather than one per member (this runs twice
+  // for every Socket.IO record).
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) total += k.length + 4 + approxJsonBytes(obj[k], depth + 1);
   return total;
 }
