@@ -5,7 +5,8 @@
 // ≤ 1.5 bytes written per byte ingested.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { LevelRecordLog } from '../src/log/level-record-log.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { ROOT, startBenchServer, V8_FLAGS } from './bench-kit.js';
+import { post } from './rest-load.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
@@ -70,8 +72,6 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Idle: a gateway on an empty store, uplink down, left alone for IDLE_MS (V8 gives young-generation space back after some seconds idle). */
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 15_000);
 
@@ -80,19 +80,8 @@ function writeBytes(pid: number): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
-function post(port: number, agent: Agent, body: string): Promise<number> {
-  return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/statistics', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => ok(res.statusCode ?? 0));
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
 /** IMAGES distinct 1.5 MB-image detections, four cameras at once (as bench:ingest sends them). */
-async function postImages(port: number): Promise<{ ingested: number; ingestedWire: number }> {
+async function postImages(url: string): Promise<{ ingested: number; ingestedWire: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const image = randomBytes(1.5 * 1024 * 1024);
   image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
@@ -105,7 +94,7 @@ async function postImages(port: number): Promise<{ ingested: number; ingestedWir
       const img = Buffer.from(image);
       img[10] = i; // a distinct image each time
       const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') });
-      if ((await post(port, agent, body)) === 200) {
+      if ((await post(agent, url, body)) === 1) {
         ingested += img.length;
         ingestedWire += Buffer.byteLength(body);
       }
@@ -121,7 +110,7 @@ async function bareExpress(): Promise<{ idle: number; peak: number }> {
   try {
     await sleep(IDLE_MS);
     const idle = rssMb(bare.child.pid!);
-    await postImages(Number(new URL(bare.url).port));
+    await postImages(bare.url);
     return { idle, peak: rssMb(bare.child.pid!, 'VmHWM') };
   } finally {
     await bare.stop();
@@ -143,7 +132,7 @@ try {
   const backlogRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
   const stats = await (await fetch(`http://127.0.0.1:${gw.port}/api/statistics`)).json() as { data: { backlog: { records: number } } };
   const before = writeBytes(gw.pid);
-  const { ingested, ingestedWire } = await postImages(gw.port);
+  const { ingested, ingestedWire } = await postImages(`http://127.0.0.1:${gw.port}`);
   await sleep(1000);
   const written = writeBytes(gw.pid) - before;
   const imagesRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };

@@ -109,14 +109,15 @@ export function liftImages(body: Buffer, minBytes = 4096): Lifted | undefined {
     p = skipSpace(body, keyEnd + 1);
     if (body[p] !== B.Colon) return undefined;
     p = skipSpace(body, p + 1);
-    if (LIFTED.has(key)) {
+    const image = LIFTED.has(key);
+    if (image) {
       // A second one would decide which value JSON.parse keeps: not a plain case.
       if (seen.has(key)) return undefined;
       seen.add(key);
     }
     const end = valueEnd(body, p);
     if (end < 0) return undefined;
-    if (LIFTED.has(key) && body[p] === B.Quote && end - p - 2 >= minBytes) {
+    if (image && body[p] === B.Quote && end - p - 2 >= minBytes) {
       if (!plainContent(body, p + 1, end - 1)) return undefined;
       images.set(key, body.subarray(p + 1, end - 1));
       cuts.push([p + 1, end - 1]);
