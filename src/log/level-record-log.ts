@@ -20,6 +20,8 @@ const REFS_COUNTED_KEY = 'refs-counted';
 const CHAIN_HEAD_KEY = 'chain-head';
 const STATE_PREFIX = 'state:';
 type ChainedBatch = ReturnType<Level<string, string>['batch']>;
+/** A value that is already UTF-8 bytes (the chain's encoded records) goes in as it is. */
+const AS_BYTES = { valueEncoding: 'buffer' } as const;
 const seqKey = (seq: number): string => seq.toString().padStart(16, '0');
 
 /** One LevelDB handle and its keyspaces; a fresh one for every (re)open. */
@@ -103,7 +105,9 @@ export class LevelRecordLog extends BaseRecordLog {
   private fill(batch: ChainedBatch, plan: WritePlan): void {
     const { recs, ids, dedupe, refs, meta } = this.h;
     plan.put.forEach((r, i) => {
-      batch.put(recs.prefix + seqKey(r.seq), plan.encoded?.[i] ?? JSON.stringify(r));
+      const encoded = plan.encoded?.[i];
+      if (encoded) batch.put<string, Buffer>(recs.prefix + seqKey(r.seq), encoded, AS_BYTES);
+      else batch.put(recs.prefix + seqKey(r.seq), JSON.stringify(r));
       batch.put(ids.prefix + r.id, String(r.seq));
     });
     for (const r of plan.del) {

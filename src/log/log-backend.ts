@@ -42,8 +42,8 @@ export interface ChainHead {
 export interface WritePlan {
   /** New records, or records rewritten (images evicted). */
   put: StoredRecord[];
-  /** put[i] as JSON, where the hash chain already serialised it (a backend may use it). */
-  encoded?: string[];
+  /** put[i] as JSON (UTF-8), where the hash chain already serialised it (a backend may use it). */
+  encoded?: Buffer[];
   /** Records removed (their id index too). */
   del: StoredRecord[];
   dedupe: [string, DedupeEntry][];

@@ -16,53 +16,63 @@ function withoutEvicted({ evicted: _evicted, ...image }: ImageRef): Omit<ImageRe
 
 /** The text that is hashed (docs/EVIDENCE.md): one definition, for the chain and the verifier alike. */
 export function hashedJson(r: NewRecord & { seq: number; prev_hash: string }): string {
-  return assemble(prepareHash(r), r.seq, r.prev_hash);
+  return Buffer.concat(assemble(prepareHash(r), r.seq, r.prev_hash)).toString();
 }
 
 export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {
-  return sha256Hex(hashedJson(r));
+  return sha256Hex(assemble(prepareHash(r), r.seq, r.prev_hash));
 }
 
 /**
- * A record's hashed members except seq and prev_hash, each as canonical `"key":value`
- * text, in key order. Made when the record is appended, outside the log's one-at-a-time
- * batch writer, so that the writer only splices in seq and prev_hash and hashes.
+ * A record's hashed members except seq and prev_hash, as canonical `"key":value` text in
+ * key order, cut where those two go: the members before prev_hash, those between it and
+ * seq, those after seq (each run comma-joined, without braces; empty when none). Made
+ * when the record is appended, outside the log's one-at-a-time batch writer, so that the
+ * writer only splices in seq and prev_hash and hashes. Held as UTF-8 bytes, not strings:
+ * they wait for the group commit, and strings built member by member are trees of small
+ * heap objects that every young-generation collection in that wait would copy; the bytes
+ * are also what the hash and LevelDB take, so nothing is encoded twice.
  */
-export type HashedMembers = [key: string, text: string][];
+export type HashedMembers = [beforePrevHash: Buffer, beforeSeq: Buffer, afterSeq: Buffer];
 
 export function prepareHash(r: NewRecord): HashedMembers {
-  const members: HashedMembers = [];
+  const runs = ['', '', ''];
   for (const k of sortedKeys(r)) {
     if (k === 'hash' || k === 'size' || k === 'seq' || k === 'prev_hash') continue;
     const v = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
-    if (v !== undefined) members.push([k, `${JSON.stringify(k)}:${canonicalJson(v)}`]);
+    if (v === undefined) continue;
+    const run = k < 'prev_hash' ? 0 : k < 'seq' ? 1 : 2;
+    runs[run] += `${runs[run] === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
   }
-  return members;
+  return [Buffer.from(runs[0]!), Buffer.from(runs[1]!), Buffer.from(runs[2]!)];
 }
 
-/** The hashed text: `members` with seq and prev_hash merged in at their key positions. */
-function assemble(members: HashedMembers, seq: number, prevHash: string): string {
-  const extra: [string, string][] = [['prev_hash', `"prev_hash":${JSON.stringify(prevHash)}`], ['seq', `"seq":${seq}`]];
-  let out = '{';
-  let i = 0;
-  let j = 0;
-  while (i < members.length || j < extra.length) {
-    const takeExtra = j < extra.length && (i >= members.length || extra[j]![0] < members[i]![0]);
-    if (out.length > 1) out += ',';
-    out += takeExtra ? extra[j++]![1] : members[i++]![1];
-  }
-  return `${out}}`;
+const OPEN = Buffer.from('{');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from('}');
+
+/** The hashed text, as pieces: `members` with seq and prev_hash merged in at their key positions. */
+function assemble(members: HashedMembers, seq: number, prevHash: string): Buffer[] {
+  const [before, middle, after] = members;
+  const pieces = [before, Buffer.from(`"prev_hash":${JSON.stringify(prevHash)}`), middle, Buffer.from(`"seq":${seq}`), after].filter((b) => b.length > 0);
+  const out: Buffer[] = [OPEN];
+  pieces.forEach((b, i) => {
+    if (i > 0) out.push(COMMA);
+    out.push(b);
+  });
+  out.push(CLOSE);
+  return out;
 }
 
 /**
  * Links `stored` (in seq order) onto the chain after `prev`. Returns the new head and each
- * record's JSON as stored: the hashed text with `hash` and `size` added, so a record is
- * serialised once on the ingest path, not once to hash and again to store. `prepared[i]`,
- * when given, is prepareHash(stored[i]) made earlier.
+ * record's JSON as stored (UTF-8): the hashed text with `hash` and `size` added, so a
+ * record is serialised once on the ingest path, not once to hash and again to store.
+ * `prepared[i]`, when given, is prepareHash(stored[i]) made earlier.
  */
-export function chain(stored: StoredRecord[], prev: string, prepared: (HashedMembers | undefined)[] = []): { head: string; encoded: string[] } {
+export function chain(stored: StoredRecord[], prev: string, prepared: (HashedMembers | undefined)[] = []): { head: string; encoded: Buffer[] } {
   let head = prev;
-  const encoded: string[] = [];
+  const encoded: Buffer[] = [];
   stored.forEach((r, i) => {
     r.prev_hash = head;
     const text = assemble(prepared[i] ?? prepareHash(r), r.seq, head);
@@ -71,11 +81,17 @@ export function chain(stored: StoredRecord[], prev: string, prepared: (HashedMem
     // The hashed text leaves out only hash, size and images[].evicted; a record with an
     // evicted image (never a new one) is stored the plain way.
     const plain = r.images.some((img) => img.evicted !== undefined) || !Number.isFinite(r.size);
-    encoded.push(plain ? JSON.stringify(r) : `{"hash":"${r.hash}","size":${r.size},${text.slice(1)}`);
+    if (plain) encoded.push(Buffer.from(JSON.stringify(r)));
+    else {
+      text[0] = Buffer.from(`{"hash":"${r.hash}","size":${r.size},`);
+      encoded.push(Buffer.concat(text));
+    }
   });
   return { head, encoded };
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function sha256Hex(pieces: Buffer[]): string {
+  const h = createHash('sha256');
+  for (const p of pieces) h.update(p);
+  return h.digest('hex');
 }

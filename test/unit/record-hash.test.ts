@@ -20,7 +20,7 @@ test('chain: each stored JSON parses back to the record, and its hash recomputes
       const { head, encoded } = chain(stored, GENESIS_HASH);
       let prev = GENESIS_HASH;
       stored.forEach((r, i) => {
-        const back = JSON.parse(encoded[i]!) as StoredRecord;
+        const back = JSON.parse(encoded[i]!.toString()) as StoredRecord;
         assert.deepEqual(back, JSON.parse(JSON.stringify(r)));
         assert.equal(back.prev_hash, prev);
         assert.equal(recordHash({ ...back, prev_hash: back.prev_hash! }), back.hash);
@@ -38,7 +38,7 @@ test('chain: each stored JSON parses back to the record, and its hash recomputes
 test('a record whose image is marked evicted is stored whole and still hashes without the flag', () => {
   const r: StoredRecord = { ...sampleRecord({ images: [{ ...imageRef(7), evicted: true }] }), seq: 1 };
   const { encoded } = chain([r], GENESIS_HASH);
-  const back = JSON.parse(encoded[0]!) as StoredRecord;
+  const back = JSON.parse(encoded[0]!.toString()) as StoredRecord;
   assert.equal(back.images[0]!.evicted, true);
   assert.equal(recordHash({ ...back, prev_hash: GENESIS_HASH, images: [imageRef(7)] }), back.hash);
 });
