@@ -52,6 +52,12 @@ export async function startBenchServer(script: string, args: string[]): Promise<
   };
 }
 
+/** CPU time (all threads: main, GC helpers, libuv pool, LevelDB's compaction) of a process, ms. */
+export function cpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
 /** Runs `workers` loops of `step` for `seconds`; returns completed operations per second. */
 export async function timedLoad(workers: number, seconds: number, step: (worker: number) => Promise<number>): Promise<{ ops: number; perSec: number }> {
   const end = Date.now() + seconds * 1000;

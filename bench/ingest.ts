@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { median, printTable, spread, startBenchGateway, startBenchServer, timedLoad } from './bench-kit.js';
+import { cpuMs, median, printTable, spread, startBenchGateway, startBenchServer, timedLoad } from './bench-kit.js';
 import { detection, restLoad } from './rest-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -22,12 +22,6 @@ async function socketLoad(url: string, clients: number, inFlight: number): Promi
   const r = await timedLoad(clients * inFlight, SECONDS, (w) => emit(sockets[w % clients]!));
   for (const s of sockets) s.close();
   return r.perSec;
-}
-
-/** CPU time (all threads: main, GC helpers, libuv pool, LevelDB's compaction) of a process, ms. */
-function cpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
 }
 
 /** Runs a load and also returns the server's CPU per operation (us), where the box has /proc. */

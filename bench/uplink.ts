@@ -18,7 +18,7 @@ import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/free-port.js';
-import { printTable, spread, startBenchGateway } from './bench-kit.js';
+import { cpuMs, median, printTable, spread, startBenchGateway } from './bench-kit.js';
 import { recordPayload } from '../src/outbound/record-payloads.js';
 import { KINDS } from '../src/kinds/index.js';
 import type { StoredRecord } from '../src/log/record.js';
@@ -117,6 +117,8 @@ interface DrainResult {
   reconnectMs: number;
   /** Mean payload bytes per message received. */
   meanBytes: number;
+  /** The sender's CPU per delivered message, all threads (us): steadier than rates on a shared box. */
+  cpuUs: number;
 }
 
 async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ingestRate: number }> {
@@ -146,10 +148,11 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
     const ingestRate = N / ((performance.now() - t0) / 1000);
     for (const s of sockets) s.close();
     const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n));
+    const cpu0 = cpuMs(gw.child.pid);
     proxy.restore();
     const restoredAt = performance.now();
     const r = await sub.wait();
-    return { ...summarise(r, restoredAt), ingestRate };
+    return { ...summarise(r, restoredAt, cpuMs(gw.child.pid) - cpu0), ingestRate };
   } finally {
     await gw.stop();
     proxy.close();
@@ -157,8 +160,10 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
   }
 }
 
-function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number }, restoredAt: number): DrainResult {
+/** `cpuMs`: the sender's CPU time (gateway, or edge Mosquitto) over the drain. */
+function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number }, restoredAt: number, cpuMsUsed: number): DrainResult {
   return {
+    cpuUs: r.unique ? (cpuMsUsed * 1000) / r.unique : Number.NaN,
     meanBytes: r.received ? r.bytes / r.received : 0,
     rate: r.first && r.last > r.first ? r.unique / ((r.last - r.first) / 1000) : 0,
     total: r.unique, lost: N - r.unique, dup: r.received - r.unique, reconnectMs: r.first ? r.first - restoredAt : Number.NaN,
@@ -189,9 +194,10 @@ async function bridgeRun(dir: string, name: string, bridgeExtra: string[]): Prom
     }));
     await pub.endAsync();
     const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), 8000);
+    const cpu0 = cpuMs(edge.pid);
     proxy.restore();
     const restoredAt = performance.now();
-    return summarise(await sub.wait(), restoredAt);
+    return summarise(await sub.wait(), restoredAt, cpuMs(edge.pid) - cpu0);
   } finally {
     await stopProcess(edge);
     proxy.close();
@@ -327,6 +333,7 @@ try {
     { name: `drain rate, ${N} msgs`, reference: bridge.rate, measured: gateway.rate, unit: 'msg/s', target: 1.0 },
   ]);
   console.log(`min / median / max: gateway ${spread(gateways.map((g) => g.rate))}   bridge ${spread(bridges.map((b) => b.rate))} msg/s`);
+  console.log(`sender CPU per message, all threads (medians, us): gateway ${median(gateways.map((g) => g.cpuUs)).toFixed(0)}   edge mosquitto ${median(bridges.map((b) => b.cpuUs)).toFixed(0)}`);
   console.log(`gateway: ${gateway.total}/${N} delivered, ${gateway.lost} lost, ${gateway.dup} duplicates; ingest while down ${gateway.ingestRate.toFixed(0)} rec/s; first message ${gateway.reconnectMs.toFixed(0)} ms after the outage ended (reconnect backoff)`);
   console.log(`bridge (max_queued_messages 0): ${bridge.total}/${N} delivered, ${bridge.lost} lost, ${bridge.dup} duplicates`);
   console.log(`payload per message: gateway ${gateway.meanBytes.toFixed(0)} B, bridge ${bridge.meanBytes.toFixed(0)} B (the gateway's own rendering of the same records)`);
