@@ -54,7 +54,8 @@ const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
 
 export abstract class BaseRecordLog implements RecordLog {
   protected abstract _open(): Promise<LogSnapshot>;
-  protected abstract _close(): Promise<void>;
+  /** `clean`: a normal shutdown (not closing a failed backend to reopen it). */
+  protected abstract _close(clean: boolean): Promise<void>;
   /** Makes the plan durable in one atomic, synced write. */
   protected abstract _commit(plan: WritePlan): Promise<void>;
   protected abstract _get(seqs: number[]): Promise<(StoredRecord | undefined)[]>;
@@ -119,7 +120,7 @@ export abstract class BaseRecordLog implements RecordLog {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.committer.drain();
     await this.writer;
-    await this._close().catch(() => undefined);
+    await this._close(s === 'open').catch(() => undefined);
     this.setHealth({ state: 'closed' });
   }
 
@@ -428,7 +429,7 @@ export abstract class BaseRecordLog implements RecordLog {
     if (this.health_.state !== 'failed') return;
     await this.writer; // queued writes fail fast; none touches the backend now
     this.setHealth({ state: 'recovering' });
-    await this._close().catch(() => undefined);
+    await this._close(false).catch(() => undefined);
     try {
       await this.load(await this._open());
       this.attempt = 0;

@@ -56,7 +56,7 @@ export class MemoryRecordLog extends BaseRecordLog {
     };
   }
 
-  protected async _close(): Promise<void> {}
+  protected async _close(_clean: boolean): Promise<void> {}
 
   protected async _commit(plan: WritePlan): Promise<void> {
     const s = this.s;
