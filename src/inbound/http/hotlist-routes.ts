@@ -62,10 +62,8 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
     res.json({ success: true, count: entries.length, data: entries });
   }));
   router.post('/api/admin/hotlist/import', admin, csv, answerErrors(async (req, res) => {
-    const rows = await importRows(req);
-    const done = await deps.hotlist.putMany('local', rows);
-    const created = done.filter((d) => d.created).length;
-    res.json({ success: true, message: `${done.length} entries imported`, imported: done.length, created, updated: done.length - created });
+    const { imported, created } = await deps.hotlist.importMany('local', await importRows(req));
+    res.json({ success: true, message: `${imported} entries imported`, imported, created, updated: imported - created });
   }));
   router.get('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
     const entry = await deps.hotlist.get('local', plateOf(req));
