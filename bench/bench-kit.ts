@@ -58,6 +58,14 @@ export function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
 }
 
+/** Runs a load of BENCH_SECONDS and also returns the server's CPU per operation (us), where the box has /proc. */
+export async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<[perSec: number, cpuUs: number]> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const c0 = cpuMs(pid);
+  const perSec = await load();
+  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * seconds) : Number.NaN];
+}
+
 /** Runs `workers` loops of `step` for `seconds`; returns completed operations per second. */
 export async function timedLoad(workers: number, seconds: number, step: (worker: number) => Promise<number>): Promise<{ ops: number; perSec: number }> {
   const end = Date.now() + seconds * 1000;

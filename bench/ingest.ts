@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { cpuMs, median, printTable, spread, startBenchGateway, startBenchServer, timedLoad } from './bench-kit.js';
+import { median, printTable, spread, startBenchGateway, startBenchServer, timedLoad, withCpu } from './bench-kit.js';
 import { detection, restLoad } from './rest-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -22,13 +22,6 @@ async function socketLoad(url: string, clients: number, inFlight: number): Promi
   const r = await timedLoad(clients * inFlight, SECONDS, (w) => emit(sockets[w % clients]!));
   for (const s of sockets) s.close();
   return r.perSec;
-}
-
-/** Runs a load and also returns the server's CPU per operation (us), where the box has /proc. */
-async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<[perSec: number, cpuUs: number]> {
-  const c0 = cpuMs(pid);
-  const perSec = await load();
-  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * SECONDS) : Number.NaN];
 }
 
 type Mode = 'durable' | 'no-storage' | 'bare';
