@@ -79,7 +79,11 @@ export class LogConsumer {
     let failure: unknown;
     let readPos = this.cursor;
     let page: StoredRecord[] = [];
-    const unsubscribe = this.opts.log.onAppend(() => this.poke());
+    let appends = 0;
+    const unsubscribe = this.opts.log.onAppend(() => {
+      appends += 1;
+      this.poke();
+    });
     // Belt and braces: a periodic wake-up, so no missed signal can park the loop for good.
     const heartbeat = setInterval(() => this.poke(), 1000);
     try {
@@ -89,6 +93,7 @@ export class LogConsumer {
           continue;
         }
         if (page.length === 0) {
+          const appendsBefore = appends;
           try {
             page = await this.opts.log.readAfter(readPos, this.opts.pageSize ?? 500);
           } catch (err) {
@@ -99,7 +104,11 @@ export class LogConsumer {
             continue;
           }
           if (page.length === 0) {
-            if (this.opts.log.lastSeq() <= readPos) await this.sleepUntilPoked(live);
+            // Nothing readable after readPos: wait for the next durable append, unless one
+            // came during the read. (Not lastSeq(): it counts a batch still being synced,
+            // and reading again until it lands spins — without yielding, when the log
+            // answers from memory.)
+            if (appends === appendsBefore) await this.sleepUntilPoked(live);
             continue;
           }
         }

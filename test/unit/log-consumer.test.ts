@@ -68,3 +68,52 @@ test('a failed send ends the run; the next run starts again at the cursor', asyn
   assert.equal(seen[0], resumedAt + 1);
   await log.close();
 });
+
+/** A log whose durable writes wait until let go, like a slow fsync. */
+class HeldCommitLog extends MemoryRecordLog {
+  gate: Promise<void> = Promise.resolve();
+  reads = 0;
+  onRead: () => void = () => {};
+
+  protected override async _commit(plan: Parameters<MemoryRecordLog['_commit']>[0]): Promise<void> {
+    await this.gate;
+    return super._commit(plan);
+  }
+
+  override readAfter(...args: Parameters<MemoryRecordLog['readAfter']>) {
+    this.reads += 1;
+    this.onRead();
+    return super.readAfter(...args);
+  }
+}
+
+test('caught up while a batch is being synced: the consumer waits for it, never reads in a loop', async () => {
+  const log = new HeldCommitLog();
+  await log.open();
+  await log.append(sampleRecord());
+  const consumer = new LogConsumer({ log, name: 'c', window: 8, logger: pino({ level: 'silent' }) });
+  // A spinning loop never yields: stop it from inside, or the test could not even time out.
+  log.onRead = () => {
+    if (log.reads > 1000) consumer.stop();
+  };
+  const sent: number[] = [];
+  const run = consumer.run(async (r) => {
+    sent.push(r.seq);
+  });
+  await waitUntil(() => consumer.position() === 1, 5000, 'first record');
+  let release!: () => void;
+  log.gate = new Promise((ok) => (release = ok));
+  const appending = log.append(sampleRecord());
+  await waitUntil(() => log.lastSeq() === 2, 5000, 'seq 2 reserved');
+  const readsWhileHeld = log.reads;
+  consumer.setWindow(8); // wakes the loop, as its heartbeat or a finished send would
+  await sleep(50); // the batch stays unsynced: its seq is counted, its record not readable
+  assert.ok(log.reads - readsWhileHeld <= 2, `${log.reads - readsWhileHeld} reads while the batch was held`);
+  release();
+  await appending;
+  await waitUntil(() => consumer.position() === 2, 5000, 'record 2 after the sync');
+  consumer.stop();
+  await run;
+  assert.deepEqual(sent, [1, 2]);
+  await log.close();
+});
