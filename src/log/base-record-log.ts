@@ -52,6 +52,15 @@ interface Pending {
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
 
+/**
+ * The tail: the newest records as appended, kept a little while for the log's readers
+ * (the local broker, the uplink lanes, the plate index, the alert watch), which otherwise
+ * each read back from LevelDB and parse every record just written. Bounded by count and by
+ * age, so an idle gateway holds none of it.
+ */
+const TAIL_RECORDS = 2048;
+const TAIL_MS = 2000;
+
 export abstract class BaseRecordLog implements RecordLog {
   protected abstract _open(): Promise<LogSnapshot>;
   /** `clean`: a normal shutdown (not closing a failed backend to reopen it). */
@@ -99,6 +108,9 @@ export abstract class BaseRecordLog implements RecordLog {
   /** consumer → seq → entry (a few rows; loaded at open). */
   private parked_ = new Map<string, Map<number, ParkedRecord>>();
   private head: ChainHead | undefined;
+  /** Contiguous seqs ending at lastSeq() (see TAIL_RECORDS); emptied by any rewrite. */
+  private tail: { at: number; record: StoredRecord }[] = [];
+  private tailTimer: NodeJS.Timeout | undefined;
 
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
@@ -158,15 +170,43 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
     if (limit <= 0) return [];
-    if (!kinds) return this.read(() => this._range(Math.max(0, afterSeq), limit));
+    if (!kinds) return this.range(Math.max(0, afterSeq), limit);
     const out: StoredRecord[] = [];
     for (let pos = Math.max(0, afterSeq); out.length < limit;) {
-      const page = await this.read(() => this._range(pos, Math.max(limit, 500)));
+      const page = await this.range(pos, Math.max(limit, 500));
       if (page.length === 0) break;
       pos = page[page.length - 1]!.seq;
       for (const r of page) if (kinds.includes(r.kind) && out.length < limit) out.push(r);
     }
     return out;
+  }
+
+  /** Records after a seq: from the tail when it reaches back that far, else from the store. */
+  private range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
+    return this.read(async () => {
+      const first = this.tail[0]?.record.seq;
+      if (first === undefined || afterSeq + 1 < first) return this._range(afterSeq, limit);
+      const start = afterSeq + 1 - first;
+      return this.tail.slice(start, start + limit).map((t) => t.record);
+    });
+  }
+
+  /** Keeps a committed batch in the tail (its seqs follow the tail's: see writeBatch). */
+  private addToTail(stored: StoredRecord[]): void {
+    const at = Date.now();
+    for (const record of stored) this.tail.push({ at, record });
+    let drop = Math.max(0, this.tail.length - TAIL_RECORDS);
+    while (drop < this.tail.length && this.tail[drop]!.at < at - TAIL_MS) drop += 1;
+    if (drop > 0) this.tail.splice(0, drop);
+    // Traffic stopped: let the last records go too.
+    clearTimeout(this.tailTimer);
+    this.tailTimer = setTimeout(() => this.clearTail(), TAIL_MS);
+    this.tailTimer.unref();
+  }
+
+  private clearTail(): void {
+    clearTimeout(this.tailTimer);
+    this.tail = [];
   }
 
   readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
@@ -323,6 +363,7 @@ export abstract class BaseRecordLog implements RecordLog {
   // ---- internals ----------------------------------------------------------------------
 
   private async load(snap: LogSnapshot): Promise<void> {
+    this.clearTail();
     const logged = Math.max(snap.lastSeq, snap.highWater);
     const cursor = Math.max(0, ...snap.cursors);
     if (cursor > logged) {
@@ -407,6 +448,9 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   private fail(err: unknown): void {
+    // A failed batch's seqs are skipped, but it may surface after LevelDB's recovery:
+    // from here on only the store says what is there.
+    this.clearTail();
     if (this.health_.state !== 'open') return;
     const reason = err instanceof Error ? err.message : String(err);
     this.setHealth({ state: 'failed', code: failureCode(err), reason, since: new Date().toISOString(), failures: this.health_.failures + 1 });
@@ -484,6 +528,7 @@ export abstract class BaseRecordLog implements RecordLog {
         ...(head ? { chainHead: head } : {}), ...(linked ? { encoded: linked.encoded } : {}),
       }));
       if (head) this.head = head;
+      this.addToTail(stored);
       stats.commit();
       if (this.first === 0) this.first = firstSeq;
       for (const listener of this.listeners) listener(last);
@@ -510,6 +555,7 @@ export abstract class BaseRecordLog implements RecordLog {
     const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
     const before = this.stats_.totals;
     const effect = planEviction(change.reason, remove, strip, refs, before);
+    this.clearTail(); // records in it may be going or losing images
     await this.write(() => this._commit({ put: effect.rewritten, del: remove, dedupe: [], refs: refs.refs, totals: effect.totals, cameras: [] }));
     this.stats_.totals = effect.totals;
     if (remove.length > 0) this.first = await this.read(() => this._firstSeq());

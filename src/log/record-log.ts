@@ -139,7 +139,10 @@ export interface RecordLog {
   findDuplicate(dedupeKey: string): Promise<AppendResult | undefined>;
   get(seq: number): Promise<StoredRecord | undefined>;
   getById(id: string): Promise<StoredRecord | undefined>;
-  /** Records with seq > afterSeq in seq order, at most `limit`, optionally of some kinds. */
+  /**
+   * Records with seq > afterSeq in seq order, at most `limit`, optionally of some kinds.
+   * Records just appended come from memory, the same objects to every reader: read-only.
+   */
   readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]>;
   /** Records with seq < beforeSeq, newest first, at most `limit` (the events view). */
   readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]>;

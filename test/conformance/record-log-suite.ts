@@ -57,6 +57,26 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       cleanup();
     });
 
+    test('records just appended read back (from memory) as the store gives them after reopen', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      const appended = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(sampleRecord({
+        raw: { i, z: 'last', a: ['first', { y: 1, b: null }] }, images: i % 3 === 0 ? [imageRef(i)] : [], kind: i % 2 ? 'health' : 'detection',
+      }))));
+      const fresh = await log.readAfter(0, 100);
+      assert.deepEqual(fresh.map((r) => r.seq), appended.map((a) => a.seq));
+      assert.deepEqual((await log.readAfter(10, 5)).map((r) => r.seq), [11, 12, 13, 14, 15]);
+      assert.deepEqual((await log.readAfter(25, 100, ['health'])).map((r) => r.seq), [26, 28, 30]);
+      assert.deepEqual(await log.readAfter(30, 10), []);
+      await log.close();
+      const again = reopen();
+      await again.open();
+      const stored = await again.readAfter(0, 100);
+      assert.deepEqual(JSON.parse(JSON.stringify(fresh)), JSON.parse(JSON.stringify(stored)));
+      await again.close();
+      cleanup();
+    });
+
     test('concurrent appends share batches, keep distinct seqs, and all resolve', async () => {
       const { log, cleanup } = await factory.create();
       await log.open();
@@ -151,6 +171,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       assert.equal(log.stats().liveBytes, 3600);
       assert.equal((await log.get(1))?.images[0]?.evicted, true);
       assert.equal((await log.get(1))?.size, 100);
+      assert.equal((await log.readAfter(0, 1))[0]?.images[0]?.evicted, true, 'readers of new records see the eviction at once');
       await log.evict({ reason: 'delivered_records', remove: await log.readAfter(0, 2), stripImages: [] });
       assert.equal(await log.get(1), undefined);
       assert.equal(await log.getById(first[0]!.id), undefined);
