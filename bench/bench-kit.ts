@@ -58,12 +58,14 @@ export function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
 }
 
-/** Runs a load of BENCH_SECONDS and also returns the server's CPU per operation (us), where the box has /proc. */
+/** Length of each timed load (BENCH_SECONDS). */
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+/** Runs a load of SECONDS and also returns the server's CPU per operation (us), where the box has /proc. */
 export async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<[perSec: number, cpuUs: number]> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const c0 = cpuMs(pid);
   const perSec = await load();
-  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * seconds) : Number.NaN];
+  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * SECONDS) : Number.NaN];
 }
 
 /** Runs `workers` loops of `step` for `seconds`; returns completed operations per second. */

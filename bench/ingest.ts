@@ -7,10 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { median, printTable, spread, startBenchGateway, startBenchServer, timedLoad, withCpu } from './bench-kit.js';
+import { median, printTable, SECONDS, spread, startBenchGateway, startBenchServer, timedLoad, withCpu } from './bench-kit.js';
 import { detection, restLoad } from './rest-load.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** BENCH_ONLY=rest|sio|images measures one scenario (for profiling); the chain comparison is skipped. */
 const ONLY = process.env.BENCH_ONLY;
 async function socketLoad(url: string, clients: number, inFlight: number): Promise<number> {

@@ -1,9 +1,8 @@
 // The REST load of the benchmarks: a deployed camera's 1 KB detection (optionally with an
 // image), POSTed on keep-alive connections.
 import { Agent, request } from 'node:http';
-import { timedLoad } from './bench-kit.js';
+import { SECONDS, timedLoad } from './bench-kit.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 let serial = 0;
 
 export function detection(imageB64?: string, plate = 'กข 1234'): string {

@@ -198,14 +198,14 @@ export abstract class BaseRecordLog implements RecordLog {
     let drop = Math.max(0, this.tail.length - TAIL_RECORDS);
     while (drop < this.tail.length && this.tail[drop]!.at < at - TAIL_MS) drop += 1;
     if (drop > 0) this.tail.splice(0, drop);
-    // Traffic stopped: let the last records go too.
-    clearTimeout(this.tailTimer);
-    this.tailTimer = setTimeout(() => this.clearTail(), TAIL_MS);
-    this.tailTimer.unref();
+    // Traffic stopped: let the last records go too (one timer, pushed back by each batch).
+    if (this.tailTimer) this.tailTimer.refresh();
+    else this.tailTimer = setTimeout(() => this.clearTail(), TAIL_MS).unref();
   }
 
   private clearTail(): void {
     clearTimeout(this.tailTimer);
+    this.tailTimer = undefined;
     this.tail = [];
   }
 

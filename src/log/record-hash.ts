@@ -14,11 +14,7 @@ function withoutEvicted({ evicted: _evicted, ...image }: ImageRef): Omit<ImageRe
   return image;
 }
 
-/** The text that is hashed (docs/EVIDENCE.md): one definition, for the chain and the verifier alike. */
-export function hashedJson(r: NewRecord & { seq: number; prev_hash: string }): string {
-  return Buffer.concat(assemble(prepareHash(r), r.seq, r.prev_hash)).toString();
-}
-
+/** A record's hash (docs/EVIDENCE.md): one definition, for the chain and the verifier alike. */
 export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): string {
   return sha256Hex(assemble(prepareHash(r), r.seq, r.prev_hash));
 }
@@ -83,7 +79,7 @@ export function chain(stored: StoredRecord[], prev: string, prepared: (HashedMem
     const plain = r.images.some((img) => img.evicted !== undefined) || !Number.isFinite(r.size);
     if (plain) encoded.push(Buffer.from(JSON.stringify(r)));
     else {
-      text[0] = Buffer.from(`{"hash":"${r.hash}","size":${r.size},`);
+      text[0] = Buffer.from(`{"hash":"${r.hash}","size":${r.size},`); // in place of the opening "{"
       encoded.push(Buffer.concat(text));
     }
   });
