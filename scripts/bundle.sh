@@ -16,7 +16,7 @@ trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage/$name/scripts"
 # Built straight into the bundle: the checkout's own dist/ is left alone.
-npx tsc -p tsconfig.build.json --outDir "$stage/$name/dist"
+node scripts/build.mjs "$stage/$name/dist"
 cp -r bin config systemd package.json package-lock.json README.md "$stage/$name/"
 cp scripts/install.sh "$stage/$name/scripts/"
 (cd "$stage/$name" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts >/dev/null)

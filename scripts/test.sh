@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/test-deps.sh
 npx tsc -p tsconfig.json --noEmit
+# Integration tests run the gateway as it ships: the bundle in dist/.
+node scripts/build.mjs
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "${#files[@]}" -eq 0 ]; then

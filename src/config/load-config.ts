@@ -1,11 +1,12 @@
 // Loads the configuration: shipped config/default.yaml ← operator file (--config or
 // LPRGW_CONFIG) ← LPRGW_* environment variables, then validates it against the schema.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 
-export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+export const DEFAULT_CONFIG_FILE = join(PACKAGE_ROOT, 'config', 'default.yaml');
 
 /** Environment variables that always work (DESIGN.md), and the config key each sets. */
 export const ENV_KEYS: Record<string, string> = {

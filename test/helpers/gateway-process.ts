@@ -1,10 +1,8 @@
-// The real gateway as a child process (node + tsx on src/main.ts), for crash, signal and
+// The real gateway as a child process (the built bundle, dist/main.js), for crash, signal and
 // interop tests. Ports are chosen by the OS (port 0) and read back from the JSON log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { builtGateway, ROOT } from './built-gateway.js';
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -17,7 +15,7 @@ export interface GatewayProcess {
 }
 
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [builtGateway()], {
     cwd: ROOT,
     env: {
       ...process.env, LPRGW_HTTP_HOST: '127.0.0.1', LPRGW_HTTP_PORT: '0', LPRGW_MQTT_HOST: '127.0.0.1',

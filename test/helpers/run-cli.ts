@@ -1,9 +1,7 @@
-// Runs the lpr-gateway command (src/main.ts through tsx) as an operator would. A command
+// Runs the lpr-gateway command (the built dist/main.js) as an operator would. A command
 // still running after `timeoutMs` is killed and reported as such, never left to hang a test.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { builtGateway, ROOT } from './built-gateway.js';
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +11,7 @@ export interface CliResult {
 }
 
 export function cli(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
+  const child = spawn(process.execPath, [builtGateway(), ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
   let timedOut = false;

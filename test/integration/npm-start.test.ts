@@ -5,6 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { builtGateway } from '../helpers/built-gateway.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,7 +62,7 @@ test('npm start serves, and SIGTERM to npm stops the gateway with it', async () 
 
 test('with human-readable logs the start banner says where the status page, cameras, MQTT and data are', async () => {
   const tmp = makeTempDir();
-  const run = startUntil(process.execPath, ['--import', 'tsx', 'src/main.ts'], { ...ENV, LPRGW_DATA_DIR: tmp.dir, LPRGW_LOG_PRETTY: 'true' }, /stop with Ctrl-C/);
+  const run = startUntil(process.execPath, [builtGateway()], { ...ENV, LPRGW_DATA_DIR: tmp.dir, LPRGW_LOG_PRETTY: 'true' }, /stop with Ctrl-C/);
   try {
     await run.line;
     const text = run.lines.join('\n');
