@@ -8,10 +8,11 @@
 // functions; dist/*.map maps them back to src/ (node --enable-source-maps).
 //
 // Packages that find their own files at run time stay outside the bundle and load from
-// node_modules: the native LevelDB binding, socket.io (serves its client-dist/ to the
-// status page), pino and its transports (worker threads), node-cron (its daemon file).
-// mqtt is imported lazily (only with an uplink) and is CommonJS: as a split chunk it would
-// lose its named exports, so Node loads it from node_modules as before.
+// node_modules: the native LevelDB binding, pino and its transports (worker threads),
+// node-cron (its daemon file). (The status page's Socket.IO client is served from the
+// socket.io package by ops-routes.)
+// Everything else is bundled, so each package is loaded once: a dependency kept outside
+// would bring its own copies of what the bundle already holds (readable-stream, ws, ...).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? `${root}dist`;
 
-const EXTERNAL = ['classic-level', 'socket.io', 'pino', 'pino-pretty', 'thread-stream', 'node-cron', 'mqtt'];
+const EXTERNAL = ['classic-level', 'pino', 'pino-pretty', 'thread-stream', 'node-cron'];
 
 rmSync(outdir, { recursive: true, force: true });
 await build({

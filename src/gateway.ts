@@ -194,7 +194,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const io = new SocketServer(server, {
     allowEIO3: true,
     pingTimeout: config.http.pingTimeout,
-    serveClient: true, // /socket.io/socket.io.js for the status page
+    serveClient: false, // the status page's client is served by ops-routes
     // Polling clients batch several queued packets into one POST, and an over-limit request
     // is dropped by Engine.IO without an answer the camera understands: keep the transport
     // cap well above the per-message limit, which camera-socket.ts enforces with an error.

@@ -52,7 +52,7 @@ ${EVENTS_HTML}
 <div id="cameras"><p class="meta" id="connecting" data-t="connecting">Connecting to the gateway…</p></div>
 ${EVENTS_SECTION_HTML}
 <section><strong data-t="rejections">Recent rejections</strong><table><tbody id="rejections"></tbody></table></section>
-<script src="/socket.io/socket.io.js"></script>
+<script src="/assets/socket.io.min.js"></script>
 <script>
   const el = (tag, attrs = {}, text) => {
     const e = document.createElement(tag);

@@ -34,7 +34,7 @@ export class CloudDownlink {
   constructor(private readonly opts: DownlinkOptions, private readonly inbox: Inbox, private readonly logger: Logger) {}
 
   async start(): Promise<void> {
-    const { connect } = await import('mqtt');
+    const { connect } = await import('./mqtt-connect.js');
     const o = this.opts;
     this.state = 'connecting';
     const client = connect(o.url, {

@@ -231,7 +231,7 @@ export class Uplink {
   private async run(): Promise<void> {
     const { logger } = this.deps;
     // Loaded here, not at import: a gateway without an uplink never holds mqtt.js in memory.
-    const { connect } = await import('mqtt');
+    const { connect } = await import('./mqtt-connect.js');
     while (!this.stopped) {
       this.state = 'connecting';
       const client = connect(this.opts.url, this.clientOptions());

@@ -46,6 +46,11 @@ test('npm start serves, and SIGTERM to npm stops the gateway with it', async () 
   try {
     const { port } = JSON.parse(await run.line) as { port: number };
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    // The status page's Socket.IO client, found from the bundle in dist/.
+    const client = await fetch(`http://127.0.0.1:${port}/assets/socket.io.min.js`);
+    assert.equal(client.status, 200);
+    assert.match(client.headers.get('content-type') ?? '', /javascript/);
+    assert.match(await client.text(), /Socket\.IO v4/);
     const gatewayPids = execFileSync('pgrep', ['-P', String(run.child.pid)]).toString().trim().split('\n').map(Number);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0, run.lines.join('\n'));
