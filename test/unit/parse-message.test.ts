@@ -94,6 +94,15 @@ test('dedupe key: stable across a Socket.IO resend with a new timestamp when cre
   assert.notEqual(parseMessage(a, opts).dedupeKey, parseMessage({ ...a, timestamp: '2024-12-19T10:00:01Z' }, opts).dedupeKey);
 });
 
+test('dedupe keys are the ones earlier versions stored (the index outlives an upgrade)', () => {
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 7)]);
+  const withImage = { type: 'detection_result', camera_id: 'ด่าน-1', timestamp: '2024-12-19T10:00:00Z', vehicles_count: 1, plates_count: 1, plates: [{ text: 'กข 1234' }], original_image: jpeg.toString('base64') };
+  const withCreatedAt = { type: 'detection_result', vehicles_count: 0, plates_count: 0, camera_id: '7', timestamp: '2024-12-19T10:00:00Z', created_at: '2024-12-19 17:00:00' };
+  // Computed by the gateway before the key was built as one string (createHash + updates).
+  assert.equal(parseMessage(withImage, opts).dedupeKey, 'UyiDqNYw7AV9gvGmP1E1MdHALF1UfGF6J2jXaHmbllI');
+  assert.equal(parseMessage(withCreatedAt, opts).dedupeKey, 'ufC_hRKrN1lUOVJJiY3VDf6WGoLIfxlyvPMH4lNP-ZE');
+});
+
 test('bad input gets a clear, specific error', () => {
   const good = deployedDetection();
   rejects('{nope', 'INVALID_JSON');
