@@ -17,15 +17,18 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// node scripts/build.mjs [OUTDIR [ENTRY]]: ENTRY other than src/main.ts is for the
+// benchmarks, which run their gateway server (bench/gateway-server.ts) built the same way.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? `${root}dist`;
+const entry = process.argv[3] ?? 'src/main.ts';
 
 const EXTERNAL = ['classic-level', 'pino', 'pino-pretty', 'thread-stream', 'node-cron'];
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
+  entryPoints: [entry],
   outdir,
   bundle: true,
   splitting: true,
