@@ -43,13 +43,12 @@ export function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: strin
   return startBenchServer(benchServerBundle(), [mode, dataDir, JSON.stringify(extra)]);
 }
 
-/** A server script that prints `{"port":…}` on its first stdout line, in its own process
- *  (a .ts one through tsx). */
+/** A plain JavaScript server script (the bundled gateway server, bare express) that prints
+ *  `{"port":…}` on its first stdout line, in its own process. */
 export async function startBenchServer(script: string, args: string[]): Promise<BenchGateway> {
   // BENCH_PROF=DIR writes a V8 CPU profile of each server process there.
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...V8_FLAGS, ...prof, ...loader, script, ...args], {
+  const child = spawn(process.execPath, [...V8_FLAGS, ...prof, script, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { port, mqttPort } = await new Promise<{ port: number; mqttPort?: number }>((ok, fail) => {

@@ -7,12 +7,11 @@
 // 50 → 39 MB at idle) and starts faster. Identifiers are kept, so stack traces still name
 // functions; dist/*.map maps them back to src/ (node --enable-source-maps).
 //
-// Packages that find their own files at run time stay outside the bundle and load from
-// node_modules: the native LevelDB binding, pino and its transports (worker threads),
-// node-cron (its daemon file). (The status page's Socket.IO client is served from the
-// socket.io package by ops-routes.)
-// Everything else is bundled, so each package is loaded once: a dependency kept outside
-// would bring its own copies of what the bundle already holds (readable-stream, ws, ...).
+// Only packages that find their own files at run time stay outside the bundle and load
+// from node_modules: the native LevelDB binding, pino and its transports (worker threads),
+// node-cron (its daemon file). Everything else is bundled, so each package is loaded once:
+// a dependency kept outside would bring its own copies of what the bundle already holds
+// (readable-stream, ws, ...). The status page's Socket.IO client is served by ops-routes.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

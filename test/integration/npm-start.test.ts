@@ -3,12 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { builtGateway } from '../helpers/built-gateway.js';
+import { builtGateway, ROOT } from '../helpers/built-gateway.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENV = { LPRGW_HTTP_HOST: '127.0.0.1', LPRGW_HTTP_PORT: '0', LPRGW_MQTT_HOST: '127.0.0.1', LPRGW_MQTT_PORT: '0' };
 
 /** Spawns `cmd`, resolves with the first stdout line matching `ready` (fails on exit or after 90 s). */
