@@ -16,6 +16,7 @@ import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
 import { approxJsonBytes } from '../../ingest/approx-json-bytes.js';
 import { ArrivalOrder } from '../../ingest/arrival-order.js';
+import { batchFrames } from './batch-frames.js';
 
 export interface CameraSocketDeps {
   ingest: Ingest;
@@ -70,6 +71,7 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
     const remote = socket.handshake.address;
     deps.logger.debug({ remote, id: socket.id, transport: socket.conn.transport.name }, 'camera socket connected');
     socket.on('disconnect', (reason) => deps.logger.debug({ remote, id: socket.id, reason }, 'camera socket disconnected'));
+    batchFrames(socket);
     // python-socketio cameras fire lpr_data without waiting: log them in arrival order.
     const order = new ArrivalOrder();
 
