@@ -53,7 +53,15 @@ export async function startBenchServer(script: string, args: string[]): Promise<
   });
   const { port, mqttPort } = await new Promise<{ port: number; mqttPort?: number }>((ok, fail) => {
     child.once('exit', (code) => fail(new Error(`bench gateway exited ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => ok(JSON.parse(line) as { port: number; mqttPort?: number }));
+    // The first JSON line: V8's tracing flags (BENCH_V8_FLAGS="... --trace-gc") print to
+    // stdout too, and BENCH_TRACE=1 passes every line on to stderr.
+    let started = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (process.env.BENCH_TRACE) process.stderr.write(`[server ${child.pid}] ${line}\n`);
+      if (started || !line.startsWith('{')) return;
+      started = true;
+      ok(JSON.parse(line) as { port: number; mqttPort?: number });
+    });
   });
   return {
     child, url: `http://127.0.0.1:${port}`, mqttPort,
