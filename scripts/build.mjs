@@ -24,6 +24,15 @@ const entry = process.argv[3] ?? 'src/main.ts';
 
 const EXTERNAL = ['classic-level', 'pino', 'pino-pretty', 'thread-stream', 'node-cron'];
 
+// Every require('debug') gets src/quiet-debug.cjs, which is the real package only when
+// DEBUG is set (why: in that file).
+const quietDebug = {
+  name: 'quiet-debug',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, () => ({ path: `${root}src/quiet-debug.cjs` }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -40,5 +49,6 @@ await build({
   sourcemap: 'linked',
   // CommonJS dependencies inside an ES module bundle call require() for Node's built-ins.
   banner: { js: "import { createRequire as __lprCreateRequire } from 'node:module'; const require = __lprCreateRequire(import.meta.url);" },
+  plugins: [quietDebug],
   logLevel: 'warning',
 });
