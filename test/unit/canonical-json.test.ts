@@ -33,3 +33,27 @@ function reverseKeys(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
 }
+
+/** RFC 8785 the plain way, to hold the fast path (a sorted copy written by JSON.stringify) to. */
+const absent = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
+
+function reference(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (absent(x) ? 'null' : reference(x))).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  const keys = Object.keys(v).filter((k) => !absent((v as Record<string, unknown>)[k])).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+test('the text is RFC 8785 for keys V8 orders its own way and objects already in order', () => {
+  const cases: unknown[] = [
+    { 10: 'ten', 9: 'nine', a: 1, '1a': 2, '-1': 3 }, // index keys: V8 lists them first, numerically
+    JSON.parse('{"__proto__":{"x":1},"b":2,"a":[{"d":1,"c":2}]}'),
+    { a: 1, b: { d: [1, { f: 1, e: 2 }], c: 'x' }, c: [undefined, 'y'] }, // sorted outside, not inside
+    { a: { b: { c: 1 } }, z: 'กข 1234' }, // sorted throughout: used as it is
+    { b: undefined, a: () => 1, c: Symbol('s'), d: 1 },
+  ];
+  for (const c of cases) assert.equal(canonicalJson(c), reference(c));
+  fc.assert(fc.property(fc.jsonValue(), (value) => {
+    assert.equal(canonicalJson(value), reference(value));
+  }), { numRuns: 500 });
+});
