@@ -108,3 +108,42 @@ test('a lifted detection parses to the same message as the plain one; a kind wit
   const parsed = parseMessage(new LiftedBody(JSON.parse(h.text), h.images), opts);
   assert.equal(parsed.raw.original_image, health.original_image);
 });
+
+test('a lifted image is decoded piece by piece to the same bytes, and refused for the same text', () => {
+  const opts = { timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp', now: Date.now() };
+  /** Both ways: the body parsed whole, and lifted (decoded from its bytes). */
+  const both = (value: string) => {
+    const text = JSON.stringify(deployedDetection({ original_image: value }));
+    const lifted = liftImages(Buffer.from(text));
+    assert.ok(lifted, 'lifted');
+    const run = (f: () => ReturnType<typeof parseMessage>) => {
+      try {
+        return { images: f().images.map((i) => ({ ref: i.ref, data: Buffer.from(i.data).toString('hex') })) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    return {
+      plain: run(() => parseMessage(JSON.parse(text), opts)),
+      viaBytes: run(() => parseMessage(new LiftedBody(JSON.parse(lifted.text), lifted.images), opts)),
+    };
+  };
+  // 65,536 characters make one piece: sizes on both sides of one and two piece boundaries,
+  // padded and not.
+  const PIECE_BYTES = (64 * 1024 * 3) / 4;
+  for (const bytes of [4096, PIECE_BYTES - 1, PIECE_BYTES, PIECE_BYTES + 1, PIECE_BYTES + 2, 2 * PIECE_BYTES + 1, 150_001]) {
+    const b64 = fakeJpeg(bytes).toString('base64');
+    for (const value of [b64, b64.replace(/=+$/, ''), `data:image/jpeg;base64,${b64}`]) {
+      const { plain, viaBytes } = both(value);
+      assert.ok(plain.images?.[0]?.ref.bytes === bytes, `decoded ${bytes} bytes`);
+      assert.deepEqual(viaBytes, plain);
+    }
+  }
+  // Refused alike: a bad character in a later piece, padding inside, a length no base64 has.
+  const b64 = fakeJpeg(2 * PIECE_BYTES).toString('base64');
+  for (const value of [`${b64.slice(0, 70_000)}*${b64.slice(70_001)}`, `${b64.slice(0, 65_536)}==${b64.slice(65_538)}`, `${b64}A`, ` ${b64.slice(1)}`]) {
+    const { plain, viaBytes } = both(value);
+    assert.match(plain.error ?? '', /original_image is not valid base64/);
+    assert.deepEqual(viaBytes, plain);
+  }
+});

@@ -117,7 +117,8 @@ const LIFT_FROM_BYTES = 64 * 1024;
  * The body as JSON, as express.json({ strict: false }) reads it (an empty body is {}).
  * Each chunk is decoded as it arrives and let go, as body-parser does, rather than all
  * chunks held until the end. A big body is kept as bytes instead and its base64 images
- * lifted out before parsing (lift-images.ts): they never become JS strings here.
+ * lifted out before parsing (lift-images.ts), then decoded from those bytes: an image never
+ * becomes a JS string on this path.
  */
 function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
