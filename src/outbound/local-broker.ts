@@ -116,6 +116,24 @@ export class LocalBroker {
     return this.tlsServer?.address() as AddressInfo | undefined;
   }
 
+  /**
+   * Whether a message on `topic` would reach anyone now: a connected client's subscription
+   * (aedes' in-process emitter) or a persistent session's (queued while it is offline).
+   * Lets the gateway skip reading a 1.5 MB image file no subscriber wants. aedes has no
+   * public question for the first; where its emitter's matcher is not there, true.
+   */
+  async hasSubscribers(topic: string): Promise<boolean> {
+    const inside = this.aedes as unknown as {
+      mq?: { _matcher?: { match?: (t: string) => unknown[] } };
+      persistence?: { subscriptionsByTopic?: (t: string) => Promise<unknown[]> };
+    };
+    const matcher = inside.mq?._matcher;
+    const persistent = inside.persistence;
+    if (typeof matcher?.match !== 'function' || typeof persistent?.subscriptionsByTopic !== 'function') return true;
+    if (matcher.match(topic).length > 0) return true;
+    return (await persistent.subscriptionsByTopic(topic)).length > 0;
+  }
+
   /** Publishes as the gateway; resolves once aedes has stored and dispatched the message. */
   publish(topic: string, payload: Buffer | string, opts: PublishOptions = {}): Promise<void> {
     return new Promise((ok, fail) => {

@@ -26,9 +26,12 @@ export function createLocalSender(deps: LocalPublisherDeps): Sender {
     if (!deps.publishImages) return;
     for (const image of record.images) {
       if (image.evicted) continue;
+      // Images are not retained: with no subscriber for this one, it would go nowhere.
+      const topic = imageTopic(record, image);
+      if (!(await deps.broker.hasSubscribers(topic))) continue;
       const data = await deps.blobs.read(image.sha256);
       // A missing blob is reported, never fatal: the record's JSON already went out.
-      if (data) await deps.broker.publish(imageTopic(record, image), data);
+      if (data) await deps.broker.publish(topic, data);
       else deps.logger.warn({ seq: record.seq, id: record.id, image: image.name, sha256: image.sha256 }, 'image file missing; not published');
     }
   };

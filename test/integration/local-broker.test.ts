@@ -77,15 +77,17 @@ describe('embedded broker', () => {
     }
   });
 
-  test('persistent session (clean=false, QoS 1) gets what was published while it was away, across a gateway restart', async () => {
+  test('persistent session (clean=false, QoS 1) gets what was published while it was away, images too, across a gateway restart', async () => {
     const tmp = makeTempDir();
     try {
       let gw = await startTestGateway(MQTT_ON, tmp.dir);
       let url = `mqtt://127.0.0.1:${gw.gateway.mqttAddress()!.port}`;
-      const first = new MqttCollector(url, ['lpr/+/+/detection'], 'durable-sub');
+      // Only this absent session wants images: they are read and queued for it all the same.
+      const first = new MqttCollector(url, ['lpr/+/+/detection', 'lpr/+/+/image/#'], 'durable-sub');
       await first.connect();
       await first.close();
-      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'p1' }));
+      const jpeg = fakeJpeg(5000);
+      const r = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'p1', original_image: jpeg.toString('base64') }));
       // Published to the broker (queued for the absent session) before the restart.
       const stored = gw.gateway.log.lastSeq();
       await waitUntil(() => gw.gateway.deliveredSeq() >= stored, 10_000, 'the local consumer to publish the detection');
@@ -95,6 +97,9 @@ describe('embedded broker', () => {
       const again = new MqttCollector(url, [], 'durable-sub');
       await again.connect();
       await again.waitFor((m) => m.some((x) => x.json?.detection_id === r.body.detection_id), 10_000, 'the queued detection');
+      const imageTopic = `lpr/1/p1/image/${r.body.detection_id}/original_image`;
+      await again.waitFor((m) => m.some((x) => x.topic === imageTopic), 10_000, 'the queued image');
+      assert.ok(again.messages.find((x) => x.topic === imageTopic)!.payload.equals(jpeg), 'the image as sent');
       await again.close();
       await gw.stop();
     } finally {
