@@ -87,4 +87,8 @@ if (process.env.BENCH_CHAIN !== '0' && !ONLY) {
     { name: 'REST 1 KB, 50 keep-alive connections', reference: median(off.map((r) => r.rest)), measured: median(on.map((r) => r.rest)), unit: 'rec/s', target: 0.95 },
     { name: 'Socket.IO 1 KB, 10 clients × 10 acks', reference: median(off.map((r) => r.sio)), measured: median(on.map((r) => r.sio)), unit: 'rec/s', target: 0.95 },
   ]);
+  // Steadier than the rates on a shared box: what the chain costs per record.
+  for (const [k, name] of [['restCpu', 'REST 1 KB'], ['sioCpu', 'Socket.IO 1 KB']] as const) {
+    console.log(`${name.padEnd(44)}server CPU per record (medians, us): chain off ${median(off.map((r) => r[k])).toFixed(0)}   chain on ${median(on.map((r) => r[k])).toFixed(0)}`);
+  }
 }
