@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors.js';
 import type { ImageRef } from '../log/record.js';
+import type { LiftedImage } from './lift-images.js';
 
 export interface DecodedImage {
   ref: ImageRef;
@@ -16,7 +17,7 @@ const PLATE_CROPS_FIELD = 'cropped_plates';
 export const IMAGE_FIELDS: readonly string[] = [...SINGLE_IMAGE_FIELDS, PLATE_CROPS_FIELD];
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?;base64,/;
+export const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?;base64,/;
 
 function sniffContentType(data: Buffer): string {
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
@@ -32,33 +33,6 @@ const notBase64 = (field: string) => new GatewayError('INVALID_IMAGE', `${field}
 function described(data: Buffer, field: string, name: string): DecodedImage {
   const sha256 = createHash('sha256').update(data).digest('hex');
   return { data, ref: { name, field, content_type: sniffContentType(data), bytes: data.length, sha256 } };
-}
-
-/** Base64 text in pieces of this many characters (a multiple of 4: each decodes alone). */
-const PIECE = 64 * 1024;
-const BASE64_PIECE = /^[A-Za-z0-9+/]*$/;
-
-/**
- * A lifted value (plain printable ASCII, see lift-images.ts) decoded straight from the
- * request's bytes, a piece at a time: no 2 MB string of the whole value is made (such a
- * string is a large object V8 keeps until a collection that may be far off), and the
- * result is what decodeOne gives for the same text.
- */
-function decodeLifted(bytes: Buffer, field: string): DecodedImage {
-  const head = bytes.toString('latin1', 0, Math.min(bytes.length, 256));
-  const dataUrl = DATA_URL.exec(head);
-  const start = dataUrl ? dataUrl[0].length : 0;
-  const length = bytes.length - start;
-  if (length % 4 === 1) throw notBase64(field);
-  const out = Buffer.allocUnsafe(Math.ceil(length / 4) * 3);
-  let written = 0;
-  for (let a = start; a < bytes.length; a += PIECE) {
-    const b = Math.min(a + PIECE, bytes.length);
-    const piece = bytes.toString('latin1', a, b);
-    if (!(b === bytes.length ? BASE64 : BASE64_PIECE).test(piece)) throw notBase64(field);
-    written += out.write(piece, written, 'base64');
-  }
-  return described(out.subarray(0, written), field, field);
 }
 
 function decodeOne(value: string, field: string, name: string): DecodedImage {
@@ -92,14 +66,16 @@ function plateCrops(value: unknown): unknown[] {
 
 /**
  * Decodes every image in `body`. Missing or empty image fields are simply absent.
- * `lifted` holds single-image values kept as bytes (lift-images.ts); the body has "" there.
+ * `lifted` holds single-image values taken out of the request as it arrived
+ * (lift-images.ts); the body has "" there.
  */
-export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap<string, Buffer>): DecodedImage[] {
+export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap<string, LiftedImage>): DecodedImage[] {
   const images: DecodedImage[] = [];
   for (const field of SINGLE_IMAGE_FIELDS) {
-    const bytes = lifted?.get(field);
-    if (bytes && bytes.length > 0) {
-      images.push(decodeLifted(bytes, field));
+    // Decoded while the request arrived (lift-images.ts): already valid base64.
+    const image = lifted?.get(field);
+    if (image) {
+      images.push(described(image.data, field, field));
       continue;
     }
     const value = body[field];

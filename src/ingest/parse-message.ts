@@ -165,7 +165,7 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
   const spec = kind === 'test' ? undefined : KINDS[kind];
   if (lifted && !spec?.images) {
     // A kind without images keeps such fields as sent.
-    for (const [field, bytes] of lifted) body[field] = bytes.toString('latin1');
+    for (const [field, image] of lifted) body[field] = image.text();
   }
   const data = (spec?.data(body) ?? {}) as ParsedMessage['data'];
   const images = spec?.images ? decodeImages(body, lifted) : [];

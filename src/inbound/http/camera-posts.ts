@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import type { AcceptContext, Ingest } from '../../ingest/ingest.js';
-import { liftImages, LiftedBody } from '../../ingest/lift-images.js';
+import { ImageLifter, LiftedBody } from '../../ingest/lift-images.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
@@ -110,22 +110,22 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError):
   req.resume();
 }
 
-/** Bodies at least this big (Content-Length) are kept as bytes, for their images to be lifted. */
+/** Bodies at least this big (Content-Length) have their images taken out as they arrive. */
 const LIFT_FROM_BYTES = 64 * 1024;
 
 /**
  * The body as JSON, as express.json({ strict: false }) reads it (an empty body is {}).
  * Each chunk is decoded as it arrives and let go, as body-parser does, rather than all
- * chunks held until the end. A big body is kept as bytes instead and its base64 images
- * lifted out before parsing (lift-images.ts), then decoded from those bytes: an image never
- * becomes a JS string on this path.
+ * chunks held until the end. A big body goes through the image lifter instead
+ * (lift-images.ts): its base64 images are decoded on the way and never become strings,
+ * and the body is never held whole.
  */
 function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const decoder = new StringDecoder('utf8');
-    const chunks: Buffer[] | undefined = declared >= LIFT_FROM_BYTES ? [] : undefined;
+    const lifter = declared >= LIFT_FROM_BYTES ? new ImageLifter(declared) : undefined;
     let text = '';
     let bytes = 0;
     const onData = (chunk: Buffer) => {
@@ -135,8 +135,10 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
         reject(bodyTooLarge(limit));
         return;
       }
-      if (chunks) chunks.push(chunk);
-      else text += decoder.write(chunk);
+      // A body longer than declared is refused at its end; the lifter sees no more of it.
+      if (lifter) {
+        if (bytes <= declared) lifter.push(chunk);
+      } else text += decoder.write(chunk);
     };
     const onEnd = () => {
       cleanup();
@@ -144,11 +146,9 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
         reject(bodyIncomplete());
         return;
       }
-      if (chunks) {
-        const body = Buffer.concat(chunks, bytes);
-        chunks.length = 0;
-        const lifted = liftImages(body);
-        if (lifted) {
+      if (lifter) {
+        const lifted = lifter.end();
+        if (lifted.images.size > 0) {
           try {
             resolve(new LiftedBody(JSON.parse(lifted.text), lifted.images));
             return;
@@ -156,9 +156,11 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
             // Not JSON: parsed whole below, for the same error as any other body.
           }
         }
-        text = body.toString('utf8');
-      } else text += decoder.end();
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        text = lifted.images.size > 0 ? lifter.whole() : lifted.text;
+      } else {
+        text += decoder.end();
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
       if (text.length === 0) return resolve({});
       try {
         resolve(JSON.parse(text));
