@@ -199,11 +199,11 @@ export class ImageLifter {
           else if (b === B.CloseBrace) this.state = 'pass';
           else this.fail();
           break;
-        default:
-          break;
       }
     }
-    if (from < chunk.length) this.pieces.push(Buffer.from(chunk.subarray(from)));
+    // A whole chunk is kept as it is; a part is copied, so as not to hold the rest of it.
+    if (from === 0) this.pieces.push(chunk);
+    else if (from < chunk.length) this.pieces.push(Buffer.from(chunk.subarray(from)));
   }
 
   /**
