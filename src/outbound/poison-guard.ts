@@ -43,20 +43,20 @@ export class PoisonGuard {
     this.attempted = 0;
   }
 
-  /** Before sending: parks a record that is condemned or over `limit`; true if parked. */
-  async screen(r: StoredRecord, bytes: number, limit: number): Promise<boolean> {
+  /**
+   * Before sending: parks a record that is condemned or over `limit`, and then returns the
+   * park's promise; undefined when the record may go (the drain's per-message case: no
+   * promise for it).
+   */
+  screen(r: StoredRecord, bytes: number, limit: number): Promise<void> | undefined {
     const condemned = this.condemned.get(r.seq);
     if (condemned !== undefined) {
       this.condemned.delete(r.seq);
-      await this.park(r, 'connection_dropped', condemned);
-      return true;
+      return this.park(r, 'connection_dropped', condemned);
     }
-    if (limit > 0 && bytes > limit) {
-      await this.park(r, 'too_large', `${bytes} bytes, the broker's limit is ${limit}`);
-      return true;
-    }
+    if (limit > 0 && bytes > limit) return this.park(r, 'too_large', `${bytes} bytes, the broker's limit is ${limit}`);
     this.attempted = Math.max(this.attempted, r.seq);
-    return false;
+    return undefined;
   }
 
   /** After a failed publish: parks it when the broker refused it; false for other errors. */

@@ -9,17 +9,27 @@ export class RateLimiter {
     this.tokens = perSecond;
   }
 
-  async take(): Promise<void> {
-    if (this.perSecond <= 0) return;
-    for (;;) {
-      const now = Date.now();
-      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
+  /**
+   * Takes a token: undefined when one was there (or there is no cap), else a promise that
+   * resolves once one was taken. Not async: the uncapped drain calls it per message.
+   */
+  take(): Promise<void> | undefined {
+    if (this.perSecond <= 0 || this.takeNow()) return undefined;
+    return this.takeLater();
+  }
+
+  private takeNow(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private async takeLater(): Promise<void> {
+    do {
       await new Promise((ok) => setTimeout(ok, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
-    }
+    } while (!this.takeNow());
   }
 }

@@ -19,7 +19,9 @@ export type OversizeMode = 'reference' | 'chunks';
 export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: string): OutMessage | undefined {
   const topic = recordTopic(r);
   if (!topic) return undefined;
-  return { topic: prefix + topic, payload: JSON.stringify(recordPayload(r, gatewayId)), retain: r.kind === 'status', recordId: r.id };
+  // Bytes once: the size check, the deadline and mqtt.js's packet writer would each
+  // encode a string again.
+  return { topic: prefix + topic, payload: Buffer.from(JSON.stringify(recordPayload(r, gatewayId))), retain: r.kind === 'status', recordId: r.id };
 }
 
 /** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */

@@ -58,6 +58,13 @@ export function safeUrl(url: string): string {
   }
 }
 
+interface AwaitedAck {
+  deadline: number;
+  topic: string;
+  ms: number;
+  settle: (err?: Error) => void;
+}
+
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 /** Slowest link the PUBACK deadline allows for (bytes/s): 1.5 MB then gets ~6 min. */
@@ -65,6 +72,7 @@ const MIN_LINK_RATE = 4096;
 const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
+const DONE = Promise.resolve();
 
 export class Uplink {
   readonly meta: LogConsumer;
@@ -94,6 +102,9 @@ export class Uplink {
   private priorityCursor = 0;
   private priorityRun: Promise<void> = Promise.resolve();
   private sessionPublish: ((m: OutMessage) => Promise<void>) | undefined;
+  /** Publishes waiting for their PUBACK, each with its deadline (see watchAcks). */
+  private readonly awaitingAck = new Set<AwaitedAck>();
+  private ackWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
@@ -137,6 +148,8 @@ export class Uplink {
     if (client?.connected) await Promise.race([client.endAsync(false), new Promise((ok) => setTimeout(ok, 2000))]).catch(() => undefined);
     client?.end(true);
     await this.loop;
+    // Publishes the ended client never settled: they count as not delivered.
+    for (const w of this.awaitingAck) w.settle(new Error('uplink stopped'));
     await this.meta.flushCursor();
     await this.images.flushCursor();
     this.state = 'stopped';
@@ -186,27 +199,49 @@ export class Uplink {
    * time the bytes ahead of it (and its own) need on the slowest link we allow for, so a
    * slow link is not mistaken for a wedged connection.
    */
-  private async publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
+  private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
     const bytes = messageBytes(topic, payload);
-    const deadline = this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE;
+    const deadline = Date.now() + this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE;
     this.bytesInFlight += bytes;
-    const acked = client.publishAsync(topic, payload, {
-      qos: 1, retain: opts.retain,
-      ...(this.opts.protocolVersion === 5 && opts.recordId
-        ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
-        : {}),
+    return new Promise<void>((ok, fail) => {
+      const waiting: AwaitedAck = {
+        deadline, topic, ms: Math.round(deadline - Date.now()),
+        settle: (err) => {
+          if (!this.awaitingAck.delete(waiting)) return; // settled already (timed out)
+          this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
+          if (err) fail(err);
+          else ok();
+        },
+      };
+      this.awaitingAck.add(waiting);
+      this.watchAcks();
+      client.publish(topic, payload, {
+        qos: 1, retain: opts.retain,
+        ...(this.opts.protocolVersion === 5 && opts.recordId
+          ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
+          : {}),
+      }, (err) => waiting.settle(err ?? undefined));
     });
-    // mqtt.js never times out a QoS 1 publish; a lost PUBACK would hold the window forever.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new Error(`no PUBACK for ${topic} in ${Math.round(deadline)} ms`)), deadline);
-    });
-    try {
-      await Promise.race([acked, timeout]);
-    } finally {
-      clearTimeout(timer);
-      this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
-    }
+  }
+
+  /**
+   * mqtt.js never times out a QoS 1 publish, and a lost PUBACK would hold the window
+   * forever. One timer checks every publish's deadline, not a timer and a race per
+   * message: those were a tenth of the drain's CPU per message.
+   */
+  private watchAcks(): void {
+    if (this.ackWatch) return;
+    const every = Math.max(50, Math.min(1000, this.opts.ackTimeoutMs / 4));
+    this.ackWatch = setInterval(() => {
+      const now = Date.now();
+      for (const w of this.awaitingAck) {
+        if (w.deadline <= now) w.settle(new Error(`no PUBACK for ${w.topic} in ${w.ms} ms`));
+      }
+      if (this.awaitingAck.size === 0) {
+        clearInterval(this.ackWatch);
+        this.ackWatch = undefined;
+      }
+    }, every);
   }
 
   /** The broker's message size limit in force: the smaller of config and CONNACK. */
@@ -339,9 +374,9 @@ export class Uplink {
     this.bytesInFlight = 0;
     this.metaGuard.newConnection();
     this.imageGuard.newConnection();
-    const publish = async (m: OutMessage) => {
-      await this.limiter.take();
-      await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+    const publish = (m: OutMessage): Promise<void> => {
+      const send = () => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+      return this.limiter.take()?.then(send) ?? send();
     };
     const started = Date.now();
     let draining = backlogAtConnect > 0;
@@ -350,20 +385,24 @@ export class Uplink {
       this.deps.logger.warn({ err }, 'priority lane: send failed (alerts go with the backlog)');
     });
     this.sessionPublish = publish;
-    const metaRun = this.meta.run(async (r) => {
-      if (r.kind === 'alert' && r.seq <= this.priorityCursor) return; // the priority lane sent it
-      const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
-      if (!m) return;
-      if (await this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes())) return;
-      try {
-        await publish(m);
-      } catch (err) {
-        if (!(await this.metaGuard.refused(r, err))) throw err;
-      }
+    const drained = () => {
       if (draining && this.meta.lag() === 0) {
         draining = false;
         this.deps.logger.info({ records: backlogAtConnect, took_ms: Date.now() - started }, 'uplink backlog drained');
       }
+    };
+    const refused = async (r: StoredRecord, err: unknown) => {
+      if (!(await this.metaGuard.refused(r, err))) throw err;
+      drained();
+    };
+    // Not an async function: this runs per message of a drain, and every await is a promise.
+    const metaRun = this.meta.run((r) => {
+      if (r.kind === 'alert' && r.seq <= this.priorityCursor) return DONE; // the priority lane sent it
+      const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
+      if (!m) return DONE;
+      const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
+      if (parking) return parking;
+      return publish(m).then(drained, (err: unknown) => refused(r, err));
     });
     const imageRun = this.opts.images ? this.images.run((r) => this.sendImages(r, client, publish, true)) : Promise.resolve();
     const lanes = Promise.allSettled([metaRun, imageRun]).then((results) => {
@@ -399,7 +438,8 @@ export class Uplink {
         continue;
       }
       for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.maxBytes(), this.opts.oversizeImages)) {
-        if (live && (await this.imageGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes()))) return;
+        const parking = live ? this.imageGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes()) : undefined;
+        if (parking) return parking;
         const bytes = messageBytes(m.topic, m.payload);
         await this.imageWindow.acquire(bytes);
         try {

@@ -48,6 +48,40 @@ for (const window of [1, 2, 7, 50]) {
   });
 }
 
+/** A log whose reads fail now and then, like LevelDB while the store reopens. */
+class FlakyReadLog extends MemoryRecordLog {
+  reads = 0;
+  failed = 0;
+
+  override async readAfter(...args: Parameters<MemoryRecordLog['readAfter']>) {
+    this.reads += 1;
+    await sleep(1); // the next page is read while this one is sent
+    if (this.reads % 3 === 2) {
+      this.failed += 1;
+      throw new Error('store reopening');
+    }
+    return super.readAfter(...args);
+  }
+}
+
+test('page reads that fail (the page read ahead too) are read again: every record once, in order', async () => {
+  const log = new FlakyReadLog();
+  await log.open();
+  for (let i = 0; i < 300; i++) await log.append(sampleRecord());
+  const consumer = new LogConsumer({ log, name: 'c', window: 16, logger: pino({ level: 'silent' }), pageSize: 25 });
+  const sent: number[] = [];
+  const run = consumer.run(async (r) => {
+    sent.push(r.seq);
+    await sleep(0);
+  });
+  await waitUntil(() => consumer.position() === 300, 20_000, 'position 300', 5);
+  consumer.stop();
+  await run;
+  assert.deepEqual(sent, Array.from({ length: 300 }, (_, i) => i + 1));
+  assert.ok(log.failed >= 4, `${log.failed} reads failed`);
+  await log.close();
+});
+
 test('a failed send ends the run; the next run starts again at the cursor', async () => {
   const log = new MemoryRecordLog();
   await log.open();
