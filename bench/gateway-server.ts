@@ -24,17 +24,19 @@ await gateway.start();
 process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port, mqttPort: gateway.mqttAddress()?.port })}\n`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
 
-// BENCH_HEAP_PROF=DIR: a sampling heap profile of the first BENCH_HEAP_MS (default 5000)
-// ms, written to DIR/<pid>.heapprofile (open it in Chrome DevTools). It counts objects
+// BENCH_HEAP_PROF=DIR: a sampling heap profile of BENCH_HEAP_MS (default 5000) ms from
+// BENCH_HEAP_FROM ms after start (default 0: e.g. 9000 for bench:uplink's drain), written to DIR/<pid>.heapprofile (open it in Chrome DevTools). It counts objects
 // already collected too: it shows where the garbage comes from, which is what the young-
 // generation collections in the CPU profile (BENCH_PROF) cost.
 if (process.env.BENCH_HEAP_PROF) {
   const dir = process.env.BENCH_HEAP_PROF;
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
+  const { setTimeout: sleep } = await import('node:timers/promises');
   const session = new Session();
   session.connect();
   const options = { samplingInterval: 4096, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true };
+  await sleep(Number(process.env.BENCH_HEAP_FROM ?? 0));
   await session.post('HeapProfiler.startSampling', options as never);
   setTimeout(() => {
     void session.post('HeapProfiler.stopSampling').then(({ profile }) => writeFileSync(`${dir}/${process.pid}.heapprofile`, JSON.stringify(profile)));

@@ -3,7 +3,7 @@ import { checkFields, detectionFields, plateTexts } from '../ingest/message-sche
 import type { DetectionData } from '../log/record.js';
 import { imageTopic } from '../outbound/topics.js';
 import type { KindSpec } from './kind-spec.js';
-import { passThrough } from './pass-through.js';
+import { passThrough, setFields } from './pass-through.js';
 
 export const detection: KindSpec = {
   types: ['detection_result', 'detection'],
@@ -18,12 +18,17 @@ export const detection: KindSpec = {
   topicSuffix: 'detection',
   payload(r, common) {
     const d = r.data as DetectionData;
-    return Object.assign(passThrough(r.raw), {
-      detection_id: r.id, ...common,
-      vehicles_count: d.vehicles_count, plates_count: d.plates_count, plates: d.plates,
-      ocr_results: d.ocr_results, vehicle_detections: d.vehicle_detections, plate_detections: d.plate_detections,
-      processing_time_ms: d.processing_time_ms,
-      images: r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) })),
-    });
+    const out = passThrough(r.raw);
+    out.detection_id = r.id;
+    setFields(out, common);
+    out.vehicles_count = d.vehicles_count;
+    out.plates_count = d.plates_count;
+    out.plates = d.plates;
+    out.ocr_results = d.ocr_results;
+    out.vehicle_detections = d.vehicle_detections;
+    out.plate_detections = d.plate_detections;
+    out.processing_time_ms = d.processing_time_ms;
+    out.images = r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) }));
+    return out;
   },
 };

@@ -2,7 +2,7 @@
 import { checkFields, healthFields, healthLevel } from '../ingest/message-schemas.js';
 import type { HealthData } from '../log/record.js';
 import type { KindSpec } from './kind-spec.js';
-import { passThrough } from './pass-through.js';
+import { passThrough, setFields } from './pass-through.js';
 
 export const health: KindSpec = {
   types: ['health_check', 'health'],
@@ -17,9 +17,14 @@ export const health: KindSpec = {
   topicSuffix: 'health',
   payload(r, common) {
     const d = r.data as HealthData;
-    return Object.assign(passThrough(r.raw), {
-      health_id: r.id, ...common,
-      component: d.component, status: d.status, level: d.level, message: d.message, details: d.details,
-    });
+    const out = passThrough(r.raw);
+    out.health_id = r.id;
+    setFields(out, common);
+    out.component = d.component;
+    out.status = d.status;
+    out.level = d.level;
+    out.message = d.message;
+    out.details = d.details;
+    return out;
   },
 };

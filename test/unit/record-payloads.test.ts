@@ -36,3 +36,21 @@ test('health and status records carry their own fields', () => {
   assert.deepEqual([sp.state, sp.last_seen, sp.seq], ['offline', '2026-01-01T00:00:00.000Z', 2]);
   assert.equal(sp.detection_id, undefined);
 });
+
+test('a camera field named like a gateway field carries the gateway\'s value, for every published kind', () => {
+  const raw = { seq: 'cam-seq', hash: 'cam-hash', gateway_id: 'spoofed', detection_id: 'x', health_id: 'x', registration_id: 'x', images: 'x', plates: 'x', received_at: 'x', extra: 1 };
+  const kinds = [
+    { kind: 'detection', id: 'detection_id', data: { vehicles_count: 0, plates_count: 0, plates: [], ocr_results: [], vehicle_detections: [], plate_detections: [], processing_time_ms: null } },
+    { kind: 'health', id: 'health_id', data: { component: null, status: 'ok', level: 'healthy', message: null, details: null } },
+    { kind: 'register', id: 'registration_id', data: {} },
+  ] as const;
+  for (const k of kinds) {
+    const r: StoredRecord = { ...sampleRecord({ kind: k.kind, raw: { ...raw }, data: k.data as StoredRecord['data'] }), seq: 9, hash: 'h'.repeat(64) };
+    const p = recordPayload(r, 'gw');
+    assert.deepEqual([p[k.id], p.seq, p.hash, p.gateway_id, p.received_at, p.extra], [r.id, 9, r.hash, 'gw', r.received_at, 1], k.kind);
+    if (k.kind === 'detection') assert.deepEqual([p.images, p.plates], [[], []]);
+    // Published as JSON: each field once.
+    const text = JSON.stringify(p);
+    assert.equal(text.split('"seq":').length, 2, `${k.kind}: one seq in ${text}`);
+  }
+});
