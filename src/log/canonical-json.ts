@@ -56,7 +56,8 @@ function writeObject(obj: Record<string, unknown>): string {
 // Records repeat the same few dozen keys: quoting each once saves a string per member.
 const KEY_CACHE = new Map<string, string>();
 
-function quotedKey(k: string): string {
+/** `"key":` for a member. */
+export function quotedKey(k: string): string {
   let q = KEY_CACHE.get(k);
   if (q === undefined) {
     q = `${JSON.stringify(k)}:`;

@@ -4,7 +4,7 @@
 // `size` (an estimate that eviction changes), and without each image's `evicted` flag —
 // an evicted image is reported as evicted, not as tampered. Images are in it by SHA-256.
 import { createHash } from 'node:crypto';
-import { canonicalJson, sortedKeys } from './canonical-json.js';
+import { canonicalJson, quotedKey, sortedKeys } from './canonical-json.js';
 import type { ImageRef, NewRecord, StoredRecord } from './record.js';
 
 /** prev_hash of the very first record. */
@@ -32,15 +32,45 @@ export function recordHash(r: NewRecord & { seq: number; prev_hash: string }): s
 export type HashedMembers = [beforePrevHash: Buffer, beforeSeq: Buffer, afterSeq: Buffer];
 
 export function prepareHash(r: NewRecord): HashedMembers {
-  const runs = ['', '', ''];
+  // One string for all members, cut at the two places; each key quoted once per process.
+  let text = '';
+  let cutPrev = -1;
+  let cutSeq = -1;
   for (const k of sortedKeys(r)) {
     if (k === 'hash' || k === 'size' || k === 'seq' || k === 'prev_hash') continue;
-    const v = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
+    const v = k === 'images' ? (r.images.length === 0 ? r.images : r.images.map(withoutEvicted)) : (r as unknown as Record<string, unknown>)[k];
     if (v === undefined) continue;
-    const run = k < 'prev_hash' ? 0 : k < 'seq' ? 1 : 2;
-    runs[run] += `${runs[run] === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    if (cutPrev < 0 && k > 'prev_hash') cutPrev = text.length;
+    if (cutSeq < 0 && k > 'seq') cutSeq = text.length;
+    const first = text.length === 0 || text.length === cutPrev || text.length === cutSeq;
+    text += (first ? '' : ',') + quotedKey(k) + canonicalJson(v);
   }
-  return [Buffer.from(runs[0]!), Buffer.from(runs[1]!), Buffer.from(runs[2]!)];
+  const end = text.length;
+  if (cutPrev < 0) cutPrev = end;
+  if (cutSeq < 0) cutSeq = end;
+  return [utf8(text.slice(0, cutPrev)), utf8(text.slice(cutPrev, cutSeq)), utf8(text.slice(cutSeq))];
+}
+
+/**
+ * UTF-8 bytes of a string, carved from a shared slab: Buffer.from measures a string of
+ * more than 1 KB before writing it (two passes) and allocates each time, which with the
+ * two-byte strings that Thai plate text makes cost more than the hash. A slab lives until
+ * the last record cut from it is committed (milliseconds).
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let slabUsed = 0;
+
+function utf8(s: string): Buffer {
+  const most = s.length * 3; // UTF-8 bytes per UTF-16 code unit, at most
+  if (most > SLAB_BYTES / 4) return Buffer.from(s);
+  if (slabUsed + most > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  slabUsed += slab.write(s, start);
+  return slab.subarray(start, slabUsed);
 }
 
 const OPEN = Buffer.from('{');

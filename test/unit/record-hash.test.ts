@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson } from '../../src/log/canonical-json.js';
-import { chain, GENESIS_HASH, recordHash } from '../../src/log/record-hash.js';
+import { chain, GENESIS_HASH, prepareHash, recordHash } from '../../src/log/record-hash.js';
 import type { StoredRecord } from '../../src/log/record.js';
 import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
 
@@ -33,6 +33,33 @@ test('chain: each stored JSON parses back to the record, and its hash recomputes
       assert.equal(head, prev);
     },
   ), { numRuns: 200 });
+});
+
+/** The hash by docs/EVIDENCE.md's definition, from a record's stored JSON. */
+function evidenceHash(back: StoredRecord): string {
+  const { hash: _h, size: _s, ...rest } = back;
+  const content = { ...rest, images: back.images.map(({ evicted: _e, ...img }) => img) };
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+test('hashed text made ahead for many records (as appends do, before the batch), big and odd ones among them', () => {
+  const records: StoredRecord[] = Array.from({ length: 300 }, (_, i) => {
+    const r: StoredRecord = { ...sampleRecord({ raw: { n: i, note: 'กข'.repeat(i % 7 === 0 ? 12_000 : 40) } }), seq: i + 1 };
+    // Members that sort before, between and after the two spliced in (prev_hash, seq), or none.
+    if (i % 5 === 1) Object.assign(r, { aa: i, pz: [i], sa: { b: 1, a: 2 }, zz: 'z' });
+    if (i % 5 === 2) delete (r as Partial<StoredRecord>).raw;
+    return r;
+  });
+  const prepared = records.map((r) => prepareHash(r)); // all before any is chained
+  const { encoded } = chain(records, GENESIS_HASH, prepared);
+  let prev = GENESIS_HASH;
+  records.forEach((r, i) => {
+    const back = JSON.parse(encoded[i]!.toString()) as StoredRecord;
+    assert.deepEqual(back, JSON.parse(JSON.stringify(r)), `record ${i}`);
+    assert.equal(back.prev_hash, prev);
+    assert.equal(evidenceHash(back), back.hash, `record ${i}`);
+    prev = back.hash!;
+  });
 });
 
 test('a record whose image is marked evicted is stored whole and still hashes without the flag', () => {
