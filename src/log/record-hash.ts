@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, quotedKey, sortedKeys } from './canonical-json.js';
 import type { ImageRef, NewRecord, StoredRecord } from './record.js';
+import { utf8Bytes } from './utf8-slab.js';
 
 /** prev_hash of the very first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -48,29 +49,7 @@ export function prepareHash(r: NewRecord): HashedMembers {
   const end = text.length;
   if (cutPrev < 0) cutPrev = end;
   if (cutSeq < 0) cutSeq = end;
-  return [utf8(text.slice(0, cutPrev)), utf8(text.slice(cutPrev, cutSeq)), utf8(text.slice(cutSeq))];
-}
-
-/**
- * UTF-8 bytes of a string, carved from a shared slab: Buffer.from measures a string of
- * more than 1 KB before writing it (two passes) and allocates each time, which with the
- * two-byte strings that Thai plate text makes cost more than the hash. A slab lives until
- * the last record cut from it is committed (milliseconds).
- */
-const SLAB_BYTES = 64 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-let slabUsed = 0;
-
-function utf8(s: string): Buffer {
-  const most = s.length * 3; // UTF-8 bytes per UTF-16 code unit, at most
-  if (most > SLAB_BYTES / 4) return Buffer.from(s);
-  if (slabUsed + most > SLAB_BYTES) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const start = slabUsed;
-  slabUsed += slab.write(s, start);
-  return slab.subarray(start, slabUsed);
+  return [utf8Bytes(text.slice(0, cutPrev)), utf8Bytes(text.slice(cutPrev, cutSeq)), utf8Bytes(text.slice(cutSeq))];
 }
 
 const OPEN = Buffer.from('{');

@@ -2,6 +2,7 @@
 // image lane) each image — whole, in chunks, or as a reference when the cloud broker's
 // message size limit (uplink.maxMessageBytes) is smaller than the image.
 import type { ImageRef, StoredRecord } from '../log/record.js';
+import { utf8Bytes } from '../log/utf8-slab.js';
 import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
 import { imageTopic } from './topics.js';
@@ -20,8 +21,8 @@ export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: stri
   const topic = recordTopic(r);
   if (!topic) return undefined;
   // Bytes once: the size check, the deadline and mqtt.js's packet writer would each
-  // encode a string again.
-  return { topic: prefix + topic, payload: Buffer.from(JSON.stringify(recordPayload(r, gatewayId))), retain: r.kind === 'status', recordId: r.id };
+  // encode a string again. (Cut from a slab: held only until the PUBACK.)
+  return { topic: prefix + topic, payload: utf8Bytes(JSON.stringify(recordPayload(r, gatewayId))), retain: r.kind === 'status', recordId: r.id };
 }
 
 /** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */
