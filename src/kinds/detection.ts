@@ -3,7 +3,11 @@ import { checkFields, detectionFields, plateTexts } from '../ingest/message-sche
 import type { DetectionData } from '../log/record.js';
 import { imageTopic } from '../outbound/topics.js';
 import type { KindSpec } from './kind-spec.js';
-import { passThrough, setFields } from './pass-through.js';
+import { kindPayload } from './pass-through.js';
+
+const DATA_FIELDS: readonly (keyof DetectionData)[] = [
+  'vehicles_count', 'plates_count', 'plates', 'ocr_results', 'vehicle_detections', 'plate_detections', 'processing_time_ms',
+];
 
 export const detection: KindSpec = {
   types: ['detection_result', 'detection'],
@@ -17,17 +21,7 @@ export const detection: KindSpec = {
   reply: (r) => ({ success: true, message: 'Detection data received', detection_id: r.id }),
   topicSuffix: 'detection',
   payload(r, common) {
-    const d = r.data as DetectionData;
-    const out = passThrough(r.raw);
-    out.detection_id = r.id;
-    setFields(out, common);
-    out.vehicles_count = d.vehicles_count;
-    out.plates_count = d.plates_count;
-    out.plates = d.plates;
-    out.ocr_results = d.ocr_results;
-    out.vehicle_detections = d.vehicle_detections;
-    out.plate_detections = d.plate_detections;
-    out.processing_time_ms = d.processing_time_ms;
+    const out = kindPayload(r, common, 'detection_id', r.data, DATA_FIELDS);
     out.images = r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) }));
     return out;
   },

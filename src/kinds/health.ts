@@ -2,7 +2,9 @@
 import { checkFields, healthFields, healthLevel } from '../ingest/message-schemas.js';
 import type { HealthData } from '../log/record.js';
 import type { KindSpec } from './kind-spec.js';
-import { passThrough, setFields } from './pass-through.js';
+import { kindPayload } from './pass-through.js';
+
+const DATA_FIELDS: readonly (keyof HealthData)[] = ['component', 'status', 'level', 'message', 'details'];
 
 export const health: KindSpec = {
   types: ['health_check', 'health'],
@@ -15,16 +17,5 @@ export const health: KindSpec = {
   },
   reply: (r) => ({ success: true, message: 'Health data received', health_id: r.id }),
   topicSuffix: 'health',
-  payload(r, common) {
-    const d = r.data as HealthData;
-    const out = passThrough(r.raw);
-    out.health_id = r.id;
-    setFields(out, common);
-    out.component = d.component;
-    out.status = d.status;
-    out.level = d.level;
-    out.message = d.message;
-    out.details = d.details;
-    return out;
-  },
+  payload: (r, common) => kindPayload(r, common, 'health_id', r.data, DATA_FIELDS),
 };

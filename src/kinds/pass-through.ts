@@ -8,7 +8,7 @@ const REPLACED = new Set([
 ]);
 
 /** A loop, not a spread: this is the drain's hot path. */
-export function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
+function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(raw)) {
     if (REPLACED.has(k)) continue;
@@ -21,12 +21,19 @@ export function passThrough(raw: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * Sets `fields` on a payload in their order, as Object.assign would (a field the camera
- * also sent keeps its place, with the gateway's value). Plain assignments: Object.assign
- * of an object literal onto the passed-through fields was, after JSON itself, the drain's
- * largest allocation.
+ * A kind's payload: the camera's fields passed through, then the record's id under the
+ * kind's name for it, the gateway's common fields and the named fields of the kind's data,
+ * in that order. A field the camera also sent keeps its place with the gateway's value (as
+ * Object.assign would). Plain assignments: Object.assign of an object literal onto the
+ * passed-through fields was, after JSON itself, the drain's largest allocation.
  */
-export function setFields(out: Record<string, unknown>, fields: Record<string, unknown>): Record<string, unknown> {
-  for (const k in fields) out[k] = fields[k];
+export function kindPayload(
+  r: { id: string; raw: Record<string, unknown> }, common: Record<string, unknown>, idName: string,
+  data: object, fields: readonly string[],
+): Record<string, unknown> {
+  const out = passThrough(r.raw);
+  out[idName] = r.id;
+  for (const k in common) out[k] = common[k];
+  for (const k of fields) out[k] = (data as Record<string, unknown>)[k];
   return out;
 }

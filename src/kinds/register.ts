@@ -1,7 +1,7 @@
 // A camera registering itself. Not published as a topic of its own: it shows up as the
 // camera's status.
 import type { KindSpec } from './kind-spec.js';
-import { passThrough, setFields } from './pass-through.js';
+import { kindPayload } from './pass-through.js';
 
 export const register: KindSpec = {
   types: ['camera_register', 'register'],
@@ -11,9 +11,5 @@ export const register: KindSpec = {
   data: () => ({}),
   reply: (r) => ({ success: true, message: 'Camera registered successfully', camera_id: r.camera_id, registration_id: r.id }),
   topicSuffix: undefined,
-  payload(r, common) {
-    const out = passThrough(r.raw);
-    out.registration_id = r.id;
-    return setFields(out, common);
-  },
+  payload: (r, common) => kindPayload(r, common, 'registration_id', r.data, []),
 };
