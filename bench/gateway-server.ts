@@ -25,7 +25,8 @@ process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port, mqttP
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
 
 // BENCH_HEAP_PROF=DIR: a sampling heap profile of BENCH_HEAP_MS (default 5000) ms from
-// BENCH_HEAP_FROM ms after start (default 0: e.g. 9000 for bench:uplink's drain), written to DIR/<pid>.heapprofile (open it in Chrome DevTools). It counts objects
+// BENCH_HEAP_FROM ms after start (default 0; e.g. 10000 for bench:uplink's drain), written
+// to DIR/<pid>.heapprofile (open it in Chrome DevTools). It counts objects
 // already collected too: it shows where the garbage comes from, which is what the young-
 // generation collections in the CPU profile (BENCH_PROF) cost.
 if (process.env.BENCH_HEAP_PROF) {

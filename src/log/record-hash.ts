@@ -39,7 +39,7 @@ export function prepareHash(r: NewRecord): HashedMembers {
   let cutSeq = -1;
   for (const k of sortedKeys(r)) {
     if (k === 'hash' || k === 'size' || k === 'seq' || k === 'prev_hash') continue;
-    const v = k === 'images' ? (r.images.length === 0 ? r.images : r.images.map(withoutEvicted)) : (r as unknown as Record<string, unknown>)[k];
+    const v = k === 'images' ? r.images.map(withoutEvicted) : (r as unknown as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (cutPrev < 0 && k > 'prev_hash') cutPrev = text.length;
     if (cutSeq < 0 && k > 'seq') cutSeq = text.length;

@@ -83,9 +83,10 @@ export class LogConsumer {
     // The next page is read while this one is being sent: reading a page (LevelDB's
     // iterator on the thread pool, then decoding) took about a third of the drain's time
     // when it was awaited between pages.
+    const pageSize = this.opts.pageSize ?? 500;
     let next: { read: Promise<StoredRecord[]>; appendsBefore: number } | undefined;
     const readNext = (after: number) => {
-      const read = this.opts.log.readAfter(after, this.opts.pageSize ?? 500);
+      const read = this.opts.log.readAfter(after, pageSize);
       read.catch(() => undefined); // awaited (and its error handled) when its turn comes
       next = { read, appendsBefore: appends };
     };
@@ -123,7 +124,7 @@ export class LogConsumer {
             continue;
           }
           // A full page: there is probably more behind it.
-          if (page.length >= (this.opts.pageSize ?? 500)) readNext(page[page.length - 1]!.seq);
+          if (page.length >= pageSize) readNext(page[page.length - 1]!.seq);
         }
         const record = page.shift()!;
         readPos = record.seq;

@@ -201,11 +201,11 @@ export class Uplink {
    */
   private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
     const bytes = messageBytes(topic, payload);
-    const deadline = Date.now() + this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE;
+    const ms = Math.round(this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE);
     this.bytesInFlight += bytes;
     return new Promise<void>((ok, fail) => {
       const waiting: AwaitedAck = {
-        deadline, topic, ms: Math.round(deadline - Date.now()),
+        deadline: Date.now() + ms, topic, ms,
         settle: (err) => {
           if (!this.awaitingAck.delete(waiting)) return; // settled already (timed out)
           this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
