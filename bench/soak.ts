@@ -67,13 +67,31 @@ async function startGateway(dataDir: string, uplinkPort: number): Promise<Starte
 }
 
 /** VmRSS (now) or VmHWM (the peak since start) of a process, MB. */
-function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile' = 'VmRSS'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/** VmRSS split: private memory (RssAnon) and mapped files' pages (RssFile: the node binary, LevelDB's tables), MB. */
+function rssSplit(pid: number): string {
+  return `anon ${rssMb(pid, 'RssAnon').toFixed(0)} MB + files ${rssMb(pid, 'RssFile').toFixed(0)} MB`;
+}
+
 /** Idle: a gateway on an empty store, uplink down, left alone for IDLE_MS (V8 gives young-generation space back after some seconds idle). */
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 15_000);
+
+/** BENCH_SMAPS=1: the mappings holding the most resident memory (what the RSS is made of). */
+function smapsTop(pid: number): string {
+  const rss = new Map<string, number>();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) name = head[1] || '[anon]';
+    const r = /^Rss:\s+(\d+) kB/.exec(line);
+    if (r) rss.set(name, (rss.get(name) ?? 0) + Number(r[1]) / 1024);
+  }
+  return [...rss].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, mb]) => `${mb.toFixed(1).padStart(7)} MB  ${n}`).join('\n');
+}
 
 function writeBytes(pid: number): number {
   const m = /write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
@@ -123,19 +141,20 @@ try {
   console.log(`bench:soak — idle gateway, then a backlog of ${N} records (uplink down), then ${IMAGES} detections with 1.5 MB images`);
   const fresh = await startGateway(join(dir, 'fresh'), deadUplink);
   await sleep(IDLE_MS);
-  const idle = { rss: rssMb(fresh.pid), hwm: rssMb(fresh.pid, 'VmHWM') };
+  const idle = { rss: rssMb(fresh.pid), hwm: rssMb(fresh.pid, 'VmHWM'), split: rssSplit(fresh.pid) };
   await fresh.stop();
   const rate = await buildBacklog(dir);
   console.log(`backlog written at ${rate.toFixed(0)} records/s (direct appends, group commit)`);
   const gw = await startGateway(dir, deadUplink);
   await sleep(2000);
-  const backlogRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
+  const backlogRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM'), split: rssSplit(gw.pid) };
   const stats = await (await fetch(`http://127.0.0.1:${gw.port}/api/statistics`)).json() as { data: { backlog: { records: number } } };
   const before = writeBytes(gw.pid);
   const { ingested, ingestedWire } = await postImages(`http://127.0.0.1:${gw.port}`);
   await sleep(1000);
   const written = writeBytes(gw.pid) - before;
-  const imagesRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM') };
+  const imagesRss = { rss: rssMb(gw.pid), hwm: rssMb(gw.pid, 'VmHWM'), split: rssSplit(gw.pid) };
+  if (process.env.BENCH_SMAPS) console.error(smapsTop(gw.pid));
   await gw.stop();
   const bare = await bareExpress();
   const pad = (s: string) => s.padEnd(52);
@@ -144,11 +163,14 @@ try {
   const mem = (name: string, mb: number, target: number) => console.log(`${pad(name)}${`${mb.toFixed(0)} MB`.padEnd(14)}≤ ${target} MB ${mb <= target ? 'meets' : 'BELOW'}`);
   const ref = (name: string, mb: number) => console.log(`${pad(name)}${`${mb.toFixed(0)} MB`.padEnd(14)}reference`);
   mem(`RSS idle, empty store (after ${IDLE_MS / 1000} s)`, idle.rss, 80);
+  console.log(`  ${idle.split}`);
   mem('  peak (VmHWM) of that run, start-up included', idle.hwm, 80);
   ref('  bare express + express.json, idle', bare.idle);
   mem(`RSS after start-up with the backlog (VmRSS)`, backlogRss.rss, 120);
+  console.log(`  ${backlogRss.split}`);
   mem('  peak (VmHWM) through start-up', backlogRss.hwm, 120);
   mem(`RSS after ${IMAGES} × 1.5 MB images (VmRSS)`, imagesRss.rss, 120);
+  console.log(`  ${imagesRss.split}`);
   mem('  peak (VmHWM) while they arrived', imagesRss.hwm, 120);
   ref('  bare express, peak on the same images', bare.peak);
   const ratio = written / ingested;

@@ -9,7 +9,8 @@ import type { StoreAdmission } from '../log/store-admission.js';
 import { approxJsonBytes } from './approx-json-bytes.js';
 import type { ArrivalOrder, Turn } from './arrival-order.js';
 import type { CameraAccess } from './camera-access.js';
-import { parseMessage, type MessageKind } from './parse-message.js';
+import { imageBuffers } from './image-buffers.js';
+import { parseMessage, type MessageKind, type ParsedMessage } from './parse-message.js';
 import { uuidV7 } from './uuid-v7.js';
 
 export interface AcceptContext {
@@ -77,6 +78,16 @@ export function createIngest(deps: IngestDeps): Ingest {
       timeZone: deps.timeZone, defaultCheckpointId: deps.defaultCheckpointId, impliedKind: ctx.impliedKind, now: receivedAt,
       maxImages: deps.maxImages,
     });
+    if (msg.images.length === 0) return storeParsed(msg, ctx, turn, receivedAt);
+    try {
+      return await storeParsed(msg, ctx, turn, receivedAt);
+    } finally {
+      // The image files are written (or failed): decoding buffers go back for the next images.
+      for (const i of msg.images) imageBuffers.give(i.data);
+    }
+  }
+
+  async function storeParsed(msg: ParsedMessage, ctx: AcceptContext, turn: Turn | undefined, receivedAt: number): Promise<AcceptResult> {
     deps.access?.check(msg.camera_id, ctx.credential);
     const base = { kind: msg.kind, camera_id: msg.camera_id };
     if (msg.kind === 'test') return { ...base, id: '', seq: 0, duplicate: false };

@@ -10,6 +10,7 @@
 // anything unusual puts every value back: the text handed on is then the body itself. So
 // the text, with the lifted values in place, is always exactly the body (without a BOM).
 import { DATA_URL, SINGLE_IMAGE_FIELDS } from './decode-images.js';
+import { imageBuffers } from './image-buffers.js';
 
 const LIFTED: ReadonlySet<string> = new Set(SINGLE_IMAGE_FIELDS);
 
@@ -156,7 +157,7 @@ export class ImageLifter {
               this.pieces.push(Buffer.from(chunk.subarray(from, i + 1)));
               from = i + 1;
               const room = Math.max(0, this.declared - this.received + chunk.length - i);
-              this.slot = new Slot(key, Buffer.allocUnsafeSlow(Math.ceil(room / 4) * 3 + 3));
+              this.slot = new Slot(key, imageBuffers.take(Math.ceil(room / 4) * 3 + 3));
               this.pieces.push(this.slot);
               this.state = 'image';
               break;
