@@ -16,7 +16,10 @@ function write(value: unknown): string {
       return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new Error('canonical JSON has no NaN or Infinity');
-      return JSON.stringify(value);
+      // Number::toString, which is what JSON.stringify writes for a finite number (and RFC
+      // 8785 asks for), without a trip into the serializer per number: the bbox lists of a
+      // detection made that a third of its canonical JSON's time.
+      return String(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':

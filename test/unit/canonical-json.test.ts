@@ -18,6 +18,8 @@ test('numbers, literals and undefined take the forms JSON.stringify gives them',
   assert.equal(canonicalJson([undefined]), '[null]');
   assert.throws(() => canonicalJson({ a: Number.NaN }), /NaN/);
   assert.throws(() => canonicalJson([Infinity]), /Infinity/);
+  // Every finite double (subnormals, the largest, integers past 2^53), as JSON.stringify writes it.
+  fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => canonicalJson([x, { x }]) === JSON.stringify([x, { x }])), { numRuns: 5000 });
 });
 
 test('any JSON value: same meaning back, and the same bytes whatever the key order', () => {
