@@ -59,6 +59,8 @@ export interface Ingest {
   refused(error: GatewayError, ctx: AcceptContext): void;
 }
 
+const noop = () => undefined;
+
 export function createIngest(deps: IngestDeps): Ingest {
   const now = deps.now ?? Date.now;
   const observers = deps.observers ?? [];
@@ -106,11 +108,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     };
     // Pinned image files cannot be deleted by an eviction or the orphan sweep between
     // being found or written here and the append that takes their references.
-    const unpin = deps.blobs.pin(record.images.map((i) => i.sha256));
+    const unpin = record.images.length > 0 ? deps.blobs.pin(record.images.map((i) => i.sha256)) : noop;
     try {
       const release = deps.admission ? await deps.admission.admit(record.size) : undefined;
       try {
-        await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));
+        // (Skipped, like the pin, when there are no images: an async call per record.)
+        if (msg.images.length > 0) await deps.blobs.putAll(msg.images.map((i) => ({ sha256: i.ref.sha256, data: i.data })));
         await turn?.ready;
         const appending = deps.log.append(record, { dedupeKey: msg.dedupeKey });
         turn?.done(); // submitted: the next message of this connection may follow
