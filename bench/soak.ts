@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { io, type Socket } from 'socket.io-client';
 import { LevelRecordLog } from '../src/log/level-record-log.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { ROOT, startBenchServer, V8_FLAGS } from './bench-kit.js';
@@ -122,6 +123,50 @@ async function postImages(url: string): Promise<{ ingested: number; ingestedWire
   return { ingested, ingestedWire };
 }
 
+/** The same images over Socket.IO (the deployed cameras' transport): 4 sockets, acks. */
+async function emitImages(url: string): Promise<number> {
+  const image = randomBytes(1.5 * 1024 * 1024);
+  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
+  const sockets = await Promise.all(Array.from({ length: 4 }, () => new Promise<Socket>((ok) => {
+    const s = io(url, { transports: ['websocket'], forceNew: true });
+    s.once('connect', () => ok(s));
+  })));
+  let acked = 0;
+  let next = 0;
+  await Promise.all(sockets.map(async (s) => {
+    while (next < IMAGES) {
+      const i = next++;
+      const img = Buffer.from(image);
+      img[10] = i;
+      const body = { type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') };
+      const r = await new Promise<{ success?: boolean }>((ok) => s.emit('lpr_data', body, ok));
+      if (r.success) acked += 1;
+    }
+  }));
+  for (const s of sockets) s.close();
+  return acked;
+}
+
+/** Peak RSS of a fresh gateway (empty store) and of the bare Socket.IO server while the images arrive over Socket.IO. */
+async function socketImages(dataDir: string, deadUplink: number): Promise<{ gateway: number; bare: number; acked: number }> {
+  const gw = await startGateway(dataDir, deadUplink);
+  let acked: number;
+  let gateway: number;
+  try {
+    acked = await emitImages(`http://127.0.0.1:${gw.port}`);
+    gateway = rssMb(gw.pid, 'VmHWM');
+  } finally {
+    await gw.stop();
+  }
+  const bare = await startBenchServer('bench/bare-server.mjs', []);
+  try {
+    await emitImages(bare.url);
+    return { gateway, bare: rssMb(bare.child.pid!, 'VmHWM'), acked };
+  } finally {
+    await bare.stop();
+  }
+}
+
 /** The reference: bare express + express.json (bench:ingest's), same flags, idle and then the same images. */
 async function bareExpress(): Promise<{ idle: number; peak: number }> {
   const bare = await startBenchServer('bench/bare-server.mjs', []);
@@ -157,6 +202,7 @@ try {
   if (process.env.BENCH_SMAPS) console.error(smapsTop(gw.pid));
   await gw.stop();
   const bare = await bareExpress();
+  const sio = await socketImages(join(dir, 'sio'), deadUplink);
   const pad = (s: string) => s.padEnd(52);
   console.log(`\n${pad('measure')}${'value'.padEnd(14)}target`);
   console.log(`${pad(`start-up with ${stats.data.backlog.records} undelivered records`)}${`${(gw.ms / 1000).toFixed(2)} s`.padEnd(14)}≤ 3 s ${gw.ms <= 3000 ? 'meets' : 'BELOW'}`);
@@ -173,6 +219,8 @@ try {
   console.log(`  ${imagesRss.split}`);
   mem('  peak (VmHWM) while they arrived', imagesRss.hwm, 120);
   ref('  bare express, peak on the same images', bare.peak);
+  mem(`  ${sio.acked} of them over Socket.IO, empty store (peak)`, sio.gateway, 120);
+  ref('  bare Socket.IO server, peak on them', sio.bare);
   const ratio = written / ingested;
   console.log(`${pad('disk bytes written per image byte ingested')}${ratio.toFixed(2).padEnd(14)}≤ 1.5 ${ratio <= 1.5 ? 'meets' : 'BELOW'}`);
   console.log(`${pad('disk bytes written per request byte (base64 JSON)')}${(written / ingestedWire).toFixed(2).padEnd(14)}`);
