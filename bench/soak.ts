@@ -99,22 +99,28 @@ function writeBytes(pid: number): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
+const IMAGE = randomBytes(1.5 * 1024 * 1024);
+IMAGE[0] = 0xff; IMAGE[1] = 0xd8; IMAGE[2] = 0xff;
+
+/** Detection i of the image runs: a distinct 1.5 MB image each time, and its decoded size. */
+function imageDetection(i: number): { body: Record<string, unknown>; bytes: number } {
+  const img = Buffer.from(IMAGE);
+  img[10] = i;
+  return { body: { type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') }, bytes: img.length };
+}
+
 /** IMAGES distinct 1.5 MB-image detections, four cameras at once (as bench:ingest sends them). */
 async function postImages(url: string): Promise<{ ingested: number; ingestedWire: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const image = randomBytes(1.5 * 1024 * 1024);
-  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
   let ingested = 0;
   let ingestedWire = 0;
   let next = 0;
   await Promise.all(Array.from({ length: 4 }, async () => {
     while (next < IMAGES) {
-      const i = next++;
-      const img = Buffer.from(image);
-      img[10] = i; // a distinct image each time
-      const body = JSON.stringify({ type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') });
+      const d = imageDetection(next++);
+      const body = JSON.stringify(d.body);
       if ((await post(agent, url, body)) === 1) {
-        ingested += img.length;
+        ingested += d.bytes;
         ingestedWire += Buffer.byteLength(body);
       }
     }
@@ -125,8 +131,6 @@ async function postImages(url: string): Promise<{ ingested: number; ingestedWire
 
 /** The same images over Socket.IO (the deployed cameras' transport): 4 sockets, acks. */
 async function emitImages(url: string): Promise<number> {
-  const image = randomBytes(1.5 * 1024 * 1024);
-  image[0] = 0xff; image[1] = 0xd8; image[2] = 0xff;
   const sockets = await Promise.all(Array.from({ length: 4 }, () => new Promise<Socket>((ok) => {
     const s = io(url, { transports: ['websocket'], forceNew: true });
     s.once('connect', () => ok(s));
@@ -135,10 +139,7 @@ async function emitImages(url: string): Promise<number> {
   let next = 0;
   await Promise.all(sockets.map(async (s) => {
     while (next < IMAGES) {
-      const i = next++;
-      const img = Buffer.from(image);
-      img[10] = i;
-      const body = { type: 'detection_result', aicamera_id: 'img', timestamp: new Date(1.7e12 + i).toISOString(), vehicles_count: 1, plates_count: 1, original_image: img.toString('base64') };
+      const { body } = imageDetection(next++);
       const r = await new Promise<{ success?: boolean }>((ok) => s.emit('lpr_data', body, ok));
       if (r.success) acked += 1;
     }

@@ -438,9 +438,9 @@ export class Uplink {
         continue;
       }
       for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.maxBytes(), this.opts.oversizeImages)) {
-        const parking = live ? this.imageGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes()) : undefined;
-        if (parking) return parking;
         const bytes = messageBytes(m.topic, m.payload);
+        const parking = live ? this.imageGuard.screen(r, bytes, this.maxBytes()) : undefined;
+        if (parking) return parking;
         await this.imageWindow.acquire(bytes);
         try {
           await publish(m);
