@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuMs, median, printTable, spread, startBenchGateway, withCpu, type BenchGateway } from './bench-kit.js';
+import { cpuMs, median, printTable, spread, startBenchGateway, withCpu, type BenchGateway, type LoadCost } from './bench-kit.js';
 import { detection, post, restLoad } from './rest-load.js';
 
 const ENTRIES = Number(process.env.BENCH_HOTLIST ?? 100_000);
@@ -121,8 +121,8 @@ async function settle(pid: number | undefined): Promise<number> {
 
 // Throughput: the same durable gateway, empty hotlist vs 100,000 entries, alternating, each
 // from a quiet gateway.
-const off: [perSec: number, cpuUs: number][] = [];
-const on: [perSec: number, cpuUs: number][] = [];
+const off: LoadCost[] = [];
+const on: LoadCost[] = [];
 const settled: number[] = [];
 for (let rep = 0; rep < REPS; rep++) {
   off.push(await withGateway({}, async (gw) => {
@@ -137,8 +137,8 @@ for (let rep = 0; rep < REPS; rep++) {
 }
 console.log(`\nafter each import the gateway was quiet again within ${settled.map((s) => s.toFixed(0)).join(', ')} s (checked each second)`);
 printTable('Durable REST ingest, hotlist empty vs 100,000 entries (medians)', 'hotlist empty', 'hotlist 100k', [
-  { name: 'REST 1 KB, 50 keep-alive connections', reference: median(off.map(([r]) => r)), measured: median(on.map(([r]) => r)), unit: 'rec/s', target: 0.95 },
+  { name: 'REST 1 KB, 50 keep-alive connections', reference: median(off.map((c) => c.perSec)), measured: median(on.map((c) => c.perSec)), unit: 'rec/s', target: 0.95 },
 ]);
-console.log(`min / median / max: empty ${spread(off.map(([r]) => r))}   100k ${spread(on.map(([r]) => r))}`);
+console.log(`min / median / max: empty ${spread(off.map((c) => c.perSec))}   100k ${spread(on.map((c) => c.perSec))}`);
 // CPU per record moves less with the box's load than rates do.
-console.log(`server CPU per record, all threads (medians, us): empty ${median(off.map(([, c]) => c)).toFixed(0)}   100k ${median(on.map(([, c]) => c)).toFixed(0)}`);
+console.log(`server CPU per record, all threads (medians, us): empty ${median(off.map((c) => c.cpuUs)).toFixed(0)}   100k ${median(on.map((c) => c.cpuUs)).toFixed(0)}`);

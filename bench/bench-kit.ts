@@ -75,18 +75,69 @@ export async function startBenchServer(script: string, args: string[]): Promise<
 
 /** CPU time (all threads: main, GC helpers, libuv pool, LevelDB's compaction) of a process, ms. */
 export function cpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+  return ticksMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a /proc stat line, ms (10 ms ticks). */
+function ticksMs(stat: string): number {
+  const fields = stat.split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of a process's main thread alone (its thread id is the pid), ms. */
+function mainThreadMs(pid: number | undefined): number {
+  return ticksMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+}
+
+/** Busy and total jiffies of the whole box (every process, every core). */
+function boxJiffies(): { busy: number; total: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const idle = f[3]! + f[4]!; // idle + iowait
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * What limits a load: a reading of a server's main thread and of the whole box, and then
+ * how busy each was since an earlier reading — the main thread as a share of the wall time
+ * (near 1: its event loop is the limit), the box as a share of all its cores, load
+ * generator included (near 1: the box is).
+ */
+export class LoadProbe {
+  private readonly main: number;
+  private readonly box = boxJiffies();
+  private readonly at = performance.now();
+
+  constructor(pid: number | undefined) {
+    this.main = mainThreadMs(pid);
+  }
+
+  busySince(earlier: LoadProbe): { main: number; box: number } {
+    return {
+      main: (this.main - earlier.main) / (this.at - earlier.at),
+      box: (this.box.busy - earlier.box.busy) / (this.box.total - earlier.box.total),
+    };
+  }
 }
 
 /** Length of each timed load (BENCH_SECONDS). */
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-/** Runs a load of SECONDS and also returns the server's CPU per operation (us), where the box has /proc. */
-export async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<[perSec: number, cpuUs: number]> {
+/** What a load costs (the server's CPU per operation, us, all threads) and what limits it (LoadProbe). */
+export interface LoadCost {
+  perSec: number;
+  cpuUs: number;
+  mainBusy: number;
+  boxBusy: number;
+}
+
+/** Runs a load of SECONDS and measures its cost (see LoadCost) where the box has /proc. */
+export async function withCpu(pid: number | undefined, load: () => Promise<number>): Promise<LoadCost> {
   const c0 = cpuMs(pid);
+  const p0 = new LoadProbe(pid);
   const perSec = await load();
-  return [perSec, perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * SECONDS) : Number.NaN];
+  const busy = new LoadProbe(pid).busySince(p0);
+  return { perSec, cpuUs: perSec > 0 ? ((cpuMs(pid) - c0) * 1000) / (perSec * SECONDS) : Number.NaN, mainBusy: busy.main, boxBusy: busy.box };
 }
 
 /** Runs `workers` loops of `step` for `seconds`; returns completed operations per second. */
@@ -115,6 +166,11 @@ export interface Row {
 /** The middle value (the upper one of an even count). */
 export function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+}
+
+/** A share as a percentage ("-" when not measured). */
+export function pct(x: number): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(0)} %` : '-';
 }
 
 /** "min / median / max" of repeated runs. */

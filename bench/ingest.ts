@@ -4,10 +4,10 @@
 // ack server) and to the same gateway over an in-memory log.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { median, printTable, SECONDS, spread, startBenchGateway, startBenchServer, timedLoad, withCpu } from './bench-kit.js';
+import { median, pct, printTable, SECONDS, spread, startBenchGateway, startBenchServer, timedLoad, withCpu, type LoadCost } from './bench-kit.js';
 import { detection, restLoad } from './rest-load.js';
 
 /** BENCH_ONLY=rest|sio|images measures one scenario (for profiling); the chain comparison is skipped. */
@@ -24,17 +24,21 @@ async function socketLoad(url: string, clients: number, inFlight: number): Promi
 }
 
 type Mode = 'durable' | 'no-storage' | 'bare';
-interface Figures { rest: number; sio: number; images: number; restCpu: number; sioCpu: number }
+interface Figures { rest: number; sio: number; images: number; restCpu: number; sioCpu: number; restMain: number; sioMain: number; restBox: number; sioBox: number }
+const NOT_RUN: LoadCost = { perSec: 0, cpuUs: Number.NaN, mainBusy: Number.NaN, boxBusy: Number.NaN };
 
 async function measure(mode: Mode, image: string, extra: object = {}, withImages = true): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-'));
   const server = mode === 'bare' ? await startBenchServer('bench/bare-server.mjs', []) : await startBenchGateway(mode, dir, extra);
   try {
     const pid = server.child.pid;
-    const [rest, restCpu] = ONLY && ONLY !== 'rest' ? [0, Number.NaN] : await withCpu(pid, () => restLoad(server.url, 50, () => detection()));
-    const [sio, sioCpu] = ONLY && ONLY !== 'sio' ? [0, Number.NaN] : await withCpu(pid, () => socketLoad(server.url, 10, 10));
+    const rest = ONLY && ONLY !== 'rest' ? NOT_RUN : await withCpu(pid, () => restLoad(server.url, 50, () => detection()));
+    const sio = ONLY && ONLY !== 'sio' ? NOT_RUN : await withCpu(pid, () => socketLoad(server.url, 10, 10));
     const images = withImages && (!ONLY || ONLY === 'images') ? await restLoad(server.url, 4, () => detection(image)) : 0;
-    return { rest, sio, images, restCpu, sioCpu };
+    return {
+      rest: rest.perSec, sio: sio.perSec, images, restCpu: rest.cpuUs, sioCpu: sio.cpuUs,
+      restMain: rest.mainBusy, sioMain: sio.mainBusy, restBox: rest.boxBusy, sioBox: sio.boxBusy,
+    };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -68,6 +72,14 @@ printTable('Durable ingest vs. the same gateway over an in-memory log (medians)'
 console.log('\nServer CPU per record, all threads (medians, us): the cost behind the rates above');
 for (const [k, name] of [['restCpu', 'REST 1 KB'], ['sioCpu', 'Socket.IO 1 KB']] as const) {
   console.log(`${name.padEnd(44)}bare ${median(pick('bare', k)).toFixed(0)}   durable ${median(pick('durable', k)).toFixed(0)}   in-memory ${median(pick('no-storage', k)).toFixed(0)}`);
+}
+// Which resource runs out: the server's event loop (its main thread near 100 %) or the box
+// (all cores near 100 %, the load generator included). The first calls for work off the
+// main thread; the second only for less work per record.
+console.log(`\nWhat limits each load (medians): server main thread busy / whole box busy (${cpus().length} cores, load generator included)`);
+for (const [main, box, name] of [['restMain', 'restBox', 'REST 1 KB'], ['sioMain', 'sioBox', 'Socket.IO 1 KB']] as const) {
+  const cell = (mode: Mode) => `${pct(median(pick(mode, main)))} / ${pct(median(pick(mode, box)))}`;
+  console.log(`${name.padEnd(44)}bare ${cell('bare')}   durable ${cell('durable')}   in-memory ${cell('no-storage')}`);
 }
 console.log('\nmin / median / max per scenario');
 for (const sc of SCENARIOS) {

@@ -11,14 +11,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/free-port.js';
-import { cpuMs, median, printTable, spread, startBenchGateway } from './bench-kit.js';
+import { cpuMs, LoadProbe, median, pct, printTable, spread, startBenchGateway } from './bench-kit.js';
 import { recordPayload } from '../src/outbound/record-payloads.js';
 import { KINDS } from '../src/kinds/index.js';
 import type { StoredRecord } from '../src/log/record.js';
@@ -74,8 +74,12 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await done;
 }
 
-/** Subscribes upstream; resolves with first/last arrival once `expected` unique messages came or it stalls. */
-async function drainTo(url: string, filter: string, expected: number, idOf: (payload: Buffer) => string, stallMs = 20_000) {
+/**
+ * Subscribes upstream; resolves with first/last arrival once `expected` unique messages came
+ * or it stalls. `sender`: the sending process, whose main thread and the box are probed at
+ * the first and the last message (what limits the drain: see LoadProbe).
+ */
+async function drainTo(url: string, filter: string, expected: number, idOf: (payload: Buffer) => string, sender: number, stallMs = 20_000) {
   const client = mqtt.connect(url, { clientId: `bench-sub-${Math.random()}`, clean: true, reconnectPeriod: 100 });
   await new Promise((ok) => client.once('connect', ok));
   await client.subscribeAsync(filter, { qos: 1 });
@@ -84,12 +88,18 @@ async function drainTo(url: string, filter: string, expected: number, idOf: (pay
   let bytes = 0;
   let first = 0;
   let last = 0;
+  let atFirst: LoadProbe | undefined;
+  let atLast: LoadProbe | undefined;
   client.on('message', (_t, payload) => {
     received += 1;
     bytes += payload.length;
     seen.add(idOf(payload));
     last = performance.now();
-    if (!first) first = last;
+    if (!first) {
+      first = last;
+      atFirst = new LoadProbe(sender);
+    }
+    if (seen.size === expected && !atLast) atLast = new LoadProbe(sender);
   });
   const subscribedAt = performance.now();
   return {
@@ -103,7 +113,7 @@ async function drainTo(url: string, filter: string, expected: number, idOf: (pay
         if (performance.now() - lastChange > stallMs) break;
       }
       await client.endAsync();
-      return { unique: seen.size, received, first, last, bytes };
+      return { unique: seen.size, received, first, last, bytes, busy: atFirst && atLast ? atLast.busySince(atFirst) : undefined };
     },
   };
 }
@@ -119,6 +129,9 @@ interface DrainResult {
   meanBytes: number;
   /** The sender's CPU per delivered message, all threads (us): steadier than rates on a shared box. */
   cpuUs: number;
+  /** Over the drain: the sender's main thread busy, and the whole box busy (shares). */
+  mainBusy: number;
+  boxBusy: number;
 }
 
 async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ingestRate: number }> {
@@ -147,7 +160,7 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
     }));
     const ingestRate = N / ((performance.now() - t0) / 1000);
     for (const s of sockets) s.close();
-    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n));
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), gw.child.pid!);
     const cpu0 = cpuMs(gw.child.pid);
     proxy.restore();
     const restoredAt = performance.now();
@@ -161,8 +174,9 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
 }
 
 /** `cpuMs`: the sender's CPU time (gateway, or edge Mosquitto) over the drain. */
-function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number }, restoredAt: number, cpuMsUsed: number): DrainResult {
+function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number; busy: { main: number; box: number } | undefined }, restoredAt: number, cpuMsUsed: number): DrainResult {
   return {
+    mainBusy: r.busy?.main ?? Number.NaN, boxBusy: r.busy?.box ?? Number.NaN,
     cpuUs: r.unique ? (cpuMsUsed * 1000) / r.unique : Number.NaN,
     meanBytes: r.received ? r.bytes / r.received : 0,
     rate: r.first && r.last > r.first ? r.unique / ((r.last - r.first) / 1000) : 0,
@@ -205,7 +219,7 @@ async function bridgeRun(dir: string, name: string, bridgeExtra: string[], killE
       await gone;
       edge = await edgeConf();
     }
-    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), 8000);
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), edge.pid!, 8000);
     const cpu0 = cpuMs(edge.pid);
     proxy.restore();
     const restoredAt = performance.now();
@@ -347,6 +361,9 @@ try {
   ]);
   console.log(`min / median / max: gateway ${spread(gateways.map((g) => g.rate))}   bridge ${spread(bridges.map((b) => b.rate))} msg/s`);
   console.log(`sender CPU per message, all threads (medians, us): gateway ${median(gateways.map((g) => g.cpuUs)).toFixed(0)}   edge mosquitto ${median(bridges.map((b) => b.cpuUs)).toFixed(0)}`);
+  // Near 100 % on the main thread: the sender's event loop is the limit; on the box: the cores are.
+  const busy = (rs: DrainResult[]) => `${pct(median(rs.map((r) => r.mainBusy)))} / ${pct(median(rs.map((r) => r.boxBusy)))}`;
+  console.log(`what limits the drain (medians): sender's main thread busy / whole box busy (${cpus().length} cores): gateway ${busy(gateways)}   edge mosquitto ${busy(bridges)}`);
   console.log(`gateway: ${gateway.total}/${N} delivered, ${gateway.lost} lost, ${gateway.dup} duplicates; ingest while down ${gateway.ingestRate.toFixed(0)} rec/s; first message ${gateway.reconnectMs.toFixed(0)} ms after the outage ended (reconnect backoff)`);
   console.log(`bridge (max_queued_messages 0): ${bridge.total}/${N} delivered, ${bridge.lost} lost, ${bridge.dup} duplicates`);
   console.log(`payload per message: gateway ${gateway.meanBytes.toFixed(0)} B, bridge ${bridge.meanBytes.toFixed(0)} B (the gateway's own rendering of the same records)`);
