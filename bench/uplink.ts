@@ -5,9 +5,10 @@
 // same outage; the bridge with default settings is run too, to show what it loses.
 // Also camera → local subscriber latency p50/p99 at 500 detections/s, and the weak link:
 // a backlog of 1.5 MB images drained over a 1 Mbit/s relay while live detections flow —
-// goodput (payload bytes delivered / link capacity) and live p99 upstream latency.
-// BENCH_ONLY=drain runs the drain comparison alone; =weak the weak link; =gateway the gateway's drain;
-// =latency the local latency.
+// goodput (payload bytes delivered / link capacity) and live p99 upstream latency. And the
+// drain to a distant cloud (a 50 ms round trip), gateway vs bridge.
+// BENCH_ONLY=drain runs the drain comparisons alone; =wan the distant one; =weak the weak
+// link; =gateway the gateway's drain; =latency the local latency.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
@@ -23,8 +24,10 @@ import { recordPayload } from '../src/outbound/record-payloads.js';
 import { KINDS } from '../src/kinds/index.js';
 import type { StoredRecord } from '../src/log/record.js';
 import { LinkRelay } from '../test/helpers/link-relay.js';
+import { loadConfig } from '../src/config/load-config.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100_000);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
 const PAYLOAD = 'x'.repeat(700);
 
 /** What a camera sends for record n in the drain runs. */
@@ -134,18 +137,30 @@ interface DrainResult {
   boxBusy: number;
 }
 
-async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ingestRate: number }> {
+/**
+ * What is drained, and over what: `count` records after the outage, over a link that adds
+ * `delayMs` each way (0: loopback); `window` overrides the gateway's uplink.window.
+ */
+interface Drain {
+  count: number;
+  delayMs: number;
+  window?: number;
+}
+
+const LAN: Drain = { count: N, delayMs: 0, ...(process.env.BENCH_WINDOW ? { window: Number(process.env.BENCH_WINDOW) } : {}) };
+
+async function gatewayRun(dir: string, name = 'gw', drain: Drain = LAN): Promise<DrainResult & { ingestRate: number }> {
   const upPort = await freePort();
   const up = await startMosquitto(dir, `cloud-${name}`, upPort, UPSTREAM);
-  const proxy = new LinkRelay(upPort);
+  const proxy = new LinkRelay(upPort, 0, drain.delayMs);
   await proxy.listen();
   proxy.cut(); // the upstream link starts down: the backlog builds up
   const gw = await startBenchGateway('durable', join(dir, name), {
-    uplink: { url: `mqtt://127.0.0.1:${proxy.port}`, window: Number(process.env.BENCH_WINDOW ?? 200), images: false },
+    uplink: { url: `mqtt://127.0.0.1:${proxy.port}`, images: false, ...(drain.window ? { window: drain.window } : {}) },
     mqtt: { enabled: false },
   });
   try {
-    // Ingest N detections over Socket.IO with acks while the upstream is down.
+    // Ingest the detections over Socket.IO with acks while the upstream is down.
     const sockets: Socket[] = await Promise.all(Array.from({ length: 10 }, () => new Promise<Socket>((ok) => {
       const s = io(gw.url, { transports: ['websocket'], forceNew: true });
       s.once('connect', () => ok(s));
@@ -153,19 +168,19 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
     let next = 0;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 200 }, async (_, w) => {
-      while (next < N) {
+      while (next < drain.count) {
         const n = next++;
         await new Promise((ok) => sockets[w % 10]!.emit('lpr_data', cameraMessage(n), ok));
       }
     }));
-    const ingestRate = N / ((performance.now() - t0) / 1000);
+    const ingestRate = drain.count / ((performance.now() - t0) / 1000);
     for (const s of sockets) s.close();
-    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), gw.child.pid!);
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', drain.count, (p) => String((JSON.parse(p.toString()) as { n: number }).n), gw.child.pid!);
     const cpu0 = cpuMs(gw.child.pid);
     proxy.restore();
     const restoredAt = performance.now();
     const r = await sub.wait();
-    return { ...summarise(r, restoredAt, cpuMs(gw.child.pid) - cpu0), ingestRate };
+    return { ...summarise(r, drain.count, restoredAt, cpuMs(gw.child.pid) - cpu0), ingestRate };
   } finally {
     await gw.stop();
     proxy.close();
@@ -174,13 +189,13 @@ async function gatewayRun(dir: string, name = 'gw'): Promise<DrainResult & { ing
 }
 
 /** `cpuMs`: the sender's CPU time (gateway, or edge Mosquitto) over the drain. */
-function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number; busy: { main: number; box: number } | undefined }, restoredAt: number, cpuMsUsed: number): DrainResult {
+function summarise(r: { unique: number; received: number; first: number; last: number; bytes: number; busy: { main: number; box: number } | undefined }, count: number, restoredAt: number, cpuMsUsed: number): DrainResult {
   return {
     mainBusy: r.busy?.main ?? Number.NaN, boxBusy: r.busy?.box ?? Number.NaN,
     cpuUs: r.unique ? (cpuMsUsed * 1000) / r.unique : Number.NaN,
     meanBytes: r.received ? r.bytes / r.received : 0,
     rate: r.first && r.last > r.first ? r.unique / ((r.last - r.first) / 1000) : 0,
-    total: r.unique, lost: N - r.unique, dup: r.received - r.unique, reconnectMs: r.first ? r.first - restoredAt : Number.NaN,
+    total: r.unique, lost: count - r.unique, dup: r.received - r.unique, reconnectMs: r.first ? r.first - restoredAt : Number.NaN,
   };
 }
 
@@ -189,10 +204,10 @@ function summarise(r: { unique: number; received: number; first: number; last: n
  * as the gateway acks a camera only after its fsync), start it again, then end the outage:
  * what a power cut at that moment leaves of the reference's queue.
  */
-async function bridgeRun(dir: string, name: string, bridgeExtra: string[], killEdge = false): Promise<DrainResult> {
+async function bridgeRun(dir: string, name: string, bridgeExtra: string[], killEdge = false, drain: Drain = LAN): Promise<DrainResult> {
   const upPort = await freePort();
   const up = await startMosquitto(dir, `cloud-${name}`, upPort, UPSTREAM);
-  const proxy = new LinkRelay(upPort);
+  const proxy = new LinkRelay(upPort, 0, drain.delayMs);
   await proxy.listen();
   proxy.cut(); // the upstream link starts down: the backlog builds up
   const edgePort = await freePort();
@@ -207,7 +222,7 @@ async function bridgeRun(dir: string, name: string, bridgeExtra: string[], killE
     await new Promise((ok) => pub.once('connect', ok));
     let next = 0;
     await Promise.all(Array.from({ length: 200 }, async () => {
-      while (next < N) {
+      while (next < drain.count) {
         const n = next++;
         await pub.publishAsync(`lpr/cp/cam-${n % 10}/detection`, gatewayMessage(n), { qos: 1 });
       }
@@ -219,11 +234,11 @@ async function bridgeRun(dir: string, name: string, bridgeExtra: string[], killE
       await gone;
       edge = await edgeConf();
     }
-    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', N, (p) => String((JSON.parse(p.toString()) as { n: number }).n), edge.pid!, 8000);
+    const sub = await drainTo(`mqtt://127.0.0.1:${upPort}`, 'lpr/+/+/detection', drain.count, (p) => String((JSON.parse(p.toString()) as { n: number }).n), edge.pid!, 8000);
     const cpu0 = cpuMs(edge.pid);
     proxy.restore();
     const restoredAt = performance.now();
-    return summarise(await sub.wait(), restoredAt, cpuMs(edge.pid) - cpu0);
+    return summarise(await sub.wait(), drain.count, restoredAt, cpuMs(edge.pid) - cpu0);
   } finally {
     await stopProcess(edge);
     proxy.close();
@@ -327,8 +342,38 @@ async function weakLinkRun(dir: string, chunked: boolean): Promise<{ goodput: nu
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lprgw-bench-uplink-'));
+/**
+ * The same drain to a distant cloud: the relay adds 25 ms each way (a 50 ms round trip, a
+ * good national link). Messages in flight, not CPU, bound a sender there: at most
+ * uplink.window per round trip. The gateway with its default window and with the old
+ * default (200), and the bridge, alternate; BENCH_WAN_RECORDS (default 50,000) each.
+ */
+async function wanComparison(dir: string): Promise<void> {
+  const count = Number(process.env.BENCH_WAN_RECORDS ?? 50_000);
+  const wan = (window?: number): Drain => ({ count, delayMs: 25, ...(window ? { window } : {}) });
+  const defaultWindow = loadConfig({ env: {} }).uplink.window;
+  const runs: Record<'gateway' | 'old' | 'bridge', DrainResult[]> = { gateway: [], old: [], bridge: [] };
+  for (let rep = 0; rep < REPS; rep++) {
+    runs.gateway.push(await gatewayRun(dir, `wan-gw-${rep}`, wan()));
+    runs.old.push(await gatewayRun(dir, `wan-200-${rep}`, wan(200)));
+    runs.bridge.push(await bridgeRun(dir, `wan-bridge-${rep}`, ['max_queued_messages 0'], false, wan()));
+  }
+  const rates = (rs: DrainResult[]) => rs.map((r) => r.rate);
+  printTable(`Drain over a 50 ms round trip (relay delaying 25 ms each way), ${count} msgs, medians of ${REPS}`, 'mosquitto bridge', 'gateway', [
+    { name: `drain rate, uplink.window ${defaultWindow} (default)`, reference: median(rates(runs.bridge)), measured: median(rates(runs.gateway)), unit: 'msg/s', target: 1.0 },
+    { name: 'drain rate, window 200 (old default)', reference: median(rates(runs.bridge)), measured: median(rates(runs.old)), unit: 'msg/s' },
+  ]);
+  console.log(`min / median / max: gateway ${spread(rates(runs.gateway))}   window 200 ${spread(rates(runs.old))}   bridge ${spread(rates(runs.bridge))} msg/s`);
+  const tally = (rs: DrainResult[]) => `${rs.reduce((n, r) => n + r.lost, 0)} lost, ${rs.reduce((n, r) => n + r.dup, 0)} duplicates`;
+  console.log(`over all runs: gateway ${tally(runs.gateway)}; window 200 ${tally(runs.old)}; bridge ${tally(runs.bridge)}`);
+}
+
 try {
   console.log(`bench:uplink — ${N} detections of ~1 KB acknowledged during an upstream outage, then drained`);
+  if (process.env.BENCH_ONLY === 'wan') {
+    await wanComparison(dir);
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'latency') {
     const lat = await latencyRun(dir);
     console.log(`camera → local subscriber at 500 detections/s: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms (${lat.count} samples)`);
@@ -346,7 +391,7 @@ try {
   // of each is within the noise of a shared 2-core box.
   const gateways: Awaited<ReturnType<typeof gatewayRun>>[] = [];
   const bridges: DrainResult[] = [];
-  for (let rep = 0; rep < Number(process.env.BENCH_REPS ?? 3); rep++) {
+  for (let rep = 0; rep < REPS; rep++) {
     gateways.push(await gatewayRun(dir, `gw-${rep}`));
     bridges.push(await bridgeRun(dir, `tuned-${rep}`, ['max_queued_messages 0']));
   }
@@ -371,6 +416,7 @@ try {
   // The reference keeps its queue in memory and writes it out every autosave_interval
   // (30 min) or at a clean stop: its rate is not bought with a write per message.
   console.log(`bridge (max_queued_messages 0), edge broker SIGKILLed after every PUBACK, restarted: ${bridgeKilled.total}/${N} delivered, ${bridgeKilled.lost} lost (the gateway's SIGKILL tests: 0 lost)`);
+  await wanComparison(dir);
   if (process.env.BENCH_ONLY === 'drain') process.exit(0);
   for (const chunked of [false, true]) {
     const weak = await weakLinkRun(dir, chunked);

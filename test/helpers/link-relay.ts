@@ -1,6 +1,7 @@
 // A TCP relay standing in for the checkpoint's uplink: it can be cut (existing connections
 // dropped, new ones refused) and restored, and it can throttle to a link rate in bytes/s
-// in both directions — a weak rural line. The broker behind it keeps running.
+// in both directions — a weak rural line — or delay everything by a one-way latency — a
+// distant cloud. The broker behind it keeps running.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 
@@ -12,7 +13,8 @@ export class LinkRelay {
   /** Payload bytes carried towards the broker. */
   bytesUp = 0;
 
-  constructor(private readonly targetPort: number, private readonly bytesPerSecond = 0) {}
+  /** `delayMs`: one-way latency added in each direction (the round trip is twice it). */
+  constructor(private readonly targetPort: number, private readonly bytesPerSecond = 0, private readonly delayMs = 0) {}
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
@@ -38,8 +40,17 @@ export class LinkRelay {
     this.port = (this.server.address() as { port: number }).port;
   }
 
-  /** Copies from → to, at most bytesPerSecond (in 50 ms slices) when throttled. */
+  /** Copies from → to, at most bytesPerSecond (in 50 ms slices) when throttled, delayMs late when delayed. */
   private carry(from: Readable, to: Writable, count: (n: number) => void): void {
+    if (this.delayMs > 0) {
+      // Timers of one delay fire in the order they were set: bytes keep their order.
+      from.on('data', (d: Buffer) => {
+        count(d.length);
+        setTimeout(() => to.write(d), this.delayMs);
+      });
+      from.on('end', () => setTimeout(() => to.end(), this.delayMs));
+      return;
+    }
     if (this.bytesPerSecond <= 0) {
       from.on('data', (d: Buffer) => count(d.length));
       from.pipe(to);
