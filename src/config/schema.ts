@@ -152,8 +152,9 @@ export const configSchema = z.strictObject({
     ca: z.string().default(''),
     cert: z.string().default(''),
     key: z.string().default(''),
-    /** QoS 1 messages in flight (unacknowledged) at most; also the bound on duplicates. */
-    window: z.coerce.number().int().min(1).max(10_000).default(200),
+    /** QoS 1 messages in flight (unacknowledged) at most; also the bound on duplicates. The
+     *  JSON lane uses less where the link is slow (outbound/link-window.ts). */
+    window: z.coerce.number().int().min(1).max(10_000).default(2000),
     /** Largest message the cloud broker accepts (AWS IoT Core: 128KB); 0 = no limit. */
     maxMessageBytes: bytes(0),
     /** Images over maxMessageBytes: "reference" (stay on the gateway) or "chunks". */

@@ -23,6 +23,8 @@ export function gatewayStatusDocument(s: StatusSources): Record<string, unknown>
       ? {
           state: uplink.state, connected_since: uplink.connectedSince, offline_since: uplink.offlineSince,
           last_error: uplink.lastError, last_error_at: uplink.lastErrorAt, parked: log.parkedCount(),
+          // Messages the JSON lane may have in flight now: sized to the link (link-window.ts).
+          window: uplink.meta.windowSize,
         }
       : { state: 'disabled' },
     backlog: s.backlog?.snapshot() ?? null,

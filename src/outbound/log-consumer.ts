@@ -51,6 +51,11 @@ export class LogConsumer {
     return this.opts.name;
   }
 
+  /** Records that may be in flight now (see setWindow). */
+  get windowSize(): number {
+    return this.window;
+  }
+
   /** Last seq whose delivery (and everything before it) is confirmed. */
   position(): number {
     return this.cursor;

@@ -14,6 +14,7 @@ import type { RecordLog } from '../log/record-log.js';
 import { Backoff } from './backoff.js';
 import { cloudCredentials, type CloudBrokerOptions } from './cloud-credentials.js';
 import { ByteWindow } from './byte-window.js';
+import { LinkWindow } from './link-window.js';
 import { LogConsumer } from './log-consumer.js';
 import { PoisonGuard } from './poison-guard.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -72,6 +73,11 @@ const MIN_LINK_RATE = 4096;
 const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
+/** The JSON lane keeps about 2 s of the link's measured rate in flight (see LinkWindow). */
+const LINK_QUEUE_MS = 2000;
+/** ...never fewer messages than this (unless uplink.window is smaller), re-sized this often. */
+const LINK_WINDOW_MIN = 64;
+const LINK_RESIZE_MS = 100;
 const DONE = Promise.resolve();
 
 export class Uplink {
@@ -94,6 +100,9 @@ export class Uplink {
   private readonly metaGuard: PoisonGuard;
   private readonly imageGuard: PoisonGuard;
   private readonly imageWindow = new ByteWindow(IMAGE_WINDOW_BYTES);
+  /** The JSON lane's window: sized to the link (LinkWindow), under the broker's cap. */
+  private readonly linkWindow: LinkWindow;
+  private metaCap: number;
   /** Bytes published and not yet acknowledged, on the current connection. */
   private bytesInFlight = 0;
   /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
@@ -108,6 +117,8 @@ export class Uplink {
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
+    this.metaCap = opts.window;
+    this.linkWindow = new LinkWindow({ min: Math.min(LINK_WINDOW_MIN, opts.window), max: opts.window, queueMs: LINK_QUEUE_MS });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
     this.metaGuard = new PoisonGuard(deps.log, this.meta.name, deps.logger);
@@ -365,7 +376,8 @@ export class Uplink {
     const imageWindow = this.opts.images ? Math.max(1, Math.min(this.opts.window, 8, Math.floor(receiveMax / 4))) : 0;
     this.images.setWindow(Math.max(1, imageWindow));
     // The status publish may be in flight too: keep one slot for it.
-    this.meta.setWindow(Math.max(1, Math.min(this.opts.window, receiveMax - imageWindow - 1)));
+    this.metaCap = Math.max(1, Math.min(this.opts.window, receiveMax - imageWindow - 1));
+    this.meta.setWindow(Math.min(this.metaCap, this.linkWindow.window));
   }
 
   /** Runs both lanes until the connection closes or the uplink stops. */
@@ -396,13 +408,17 @@ export class Uplink {
       drained();
     };
     // Not an async function: this runs per message of a drain, and every await is a promise.
+    const resizing = setInterval(() => this.meta.setWindow(Math.min(this.metaCap, this.linkWindow.resize())), LINK_RESIZE_MS);
     const metaRun = this.meta.run((r) => {
       if (r.kind === 'alert' && r.seq <= this.priorityCursor) return DONE; // the priority lane sent it
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
       if (!m) return DONE;
       const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
       if (parking) return parking;
-      return publish(m).then(drained, (err: unknown) => refused(r, err));
+      return publish(m).then(() => {
+        this.linkWindow.acked();
+        drained();
+      }, (err: unknown) => refused(r, err));
     });
     const imageRun = this.opts.images ? this.images.run((r) => this.sendImages(r, client, publish, true)) : Promise.resolve();
     const lanes = Promise.allSettled([metaRun, imageRun]).then((results) => {
@@ -416,6 +432,7 @@ export class Uplink {
     // A lane that failed (e.g. a PUBACK timeout) ends the session: reconnect and resend.
     void Promise.race([metaRun, imageRun]).catch(() => client.end(true));
     await Promise.race([closed, lanes]);
+    clearInterval(resizing);
     this.sessionPublish = undefined;
     this.meta.stop();
     this.images.stop();

@@ -1,0 +1,61 @@
+// The JSON lane's in-flight window, sized to the link. A distant cloud is kept busy only
+// with a round trip's worth of messages in flight (200 at a 50 ms round trip held a drain
+// under 4,000/s); a weak link wants few, or everything waits behind a queue of them and a
+// dropped connection resends all of it. So the window is what the link delivered over the
+// last few resizes (half a second in the uplink), scaled to `queueMs`: at least `min`, at
+// most `max` (uplink.window, which stays the bound on duplicates). Starting small, it
+// grows manyfold per resize while round trips are short against queueMs, and settles at
+// queueMs of traffic where the link is the bottleneck.
+
+export interface LinkWindowOptions {
+  min: number;
+  max: number;
+  /** Time's worth of the link's measured delivery rate to keep in flight. */
+  queueMs: number;
+}
+
+/** Resizes the delivery rate is measured over: a burst of PUBACKs is not taken for a faster link. */
+const SPAN = 5;
+
+export class LinkWindow {
+  private count = 0;
+  /** The last SPAN resizes: [messages acknowledged, ms]. */
+  private readonly recent: [count: number, ms: number][] = [];
+  private since: number;
+  private value: number;
+
+  constructor(private readonly opts: LinkWindowOptions, private readonly now: () => number = () => performance.now()) {
+    this.value = Math.max(1, Math.min(opts.min, opts.max));
+    this.since = now();
+  }
+
+  get window(): number {
+    return this.value;
+  }
+
+  /** A message was acknowledged (PUBACK). */
+  acked(): void {
+    this.count += 1;
+  }
+
+  /** Sizes the window from what was acknowledged lately, and returns it. */
+  resize(): number {
+    const t = this.now();
+    const ms = t - this.since;
+    if (ms <= 0) return this.value;
+    this.since = t;
+    this.recent.push([this.count, ms]);
+    if (this.recent.length > SPAN) this.recent.shift();
+    this.count = 0;
+    let count = 0;
+    let span = 0;
+    for (const [c, m] of this.recent) {
+      count += c;
+      span += m;
+    }
+    // Messages the link delivered per ms lately, times queueMs.
+    const fits = Math.floor((count * this.opts.queueMs) / span);
+    this.value = Math.max(1, Math.min(this.opts.max, Math.max(this.opts.min, fits)));
+    return this.value;
+  }
+}
