@@ -431,8 +431,7 @@ export class Uplink {
     });
     // A lane that failed (e.g. a PUBACK timeout) ends the session: reconnect and resend.
     void Promise.race([metaRun, imageRun]).catch(() => client.end(true));
-    await Promise.race([closed, lanes]);
-    clearInterval(resizing);
+    await Promise.race([closed, lanes]).finally(() => clearInterval(resizing));
     this.sessionPublish = undefined;
     this.meta.stop();
     this.images.stop();
