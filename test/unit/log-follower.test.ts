@@ -28,3 +28,39 @@ test('a follower with a pause between pages does not pause after a full page (a 
     await log.close();
   }
 });
+
+/** Counts cursor writes. */
+class CountingLog extends MemoryRecordLog {
+  cursorWrites = 0;
+
+  override setCursor(consumer: string, seq: number): Promise<void> {
+    if (consumer === 'f') this.cursorWrites += 1;
+    return super.setCursor(consumer, seq);
+  }
+}
+
+test('followed at once, a busy log is handled page by page with few cursor writes; stop() saves where it got to', async () => {
+  const log = new CountingLog();
+  await log.open();
+  let pages = 0;
+  const follower = new LogFollower({ log, name: 'f', logger: pino({ level: 'silent' }), handle: async () => void (pages += 1) });
+  await follower.start();
+  const writesAtStart = log.cursorWrites;
+  const t0 = Date.now();
+  try {
+    // One append at a time, each followed before the next: a page per append.
+    for (let i = 0; i < 300; i++) {
+      await log.append(sampleRecord());
+      await follower.reached(log.lastSeq());
+    }
+    const elapsed = Date.now() - t0;
+    const writes = log.cursorWrites - writesAtStart;
+    assert.ok(pages >= 300, `${pages} pages`);
+    // At most one write per 200 ms while pages come (plus the first).
+    assert.ok(writes <= 2 + elapsed / 200, `${writes} cursor writes for ${pages} pages in ${elapsed} ms`);
+  } finally {
+    await follower.stop();
+  }
+  assert.equal(await log.getCursor('f'), 300, 'the position is saved at stop');
+  await log.close();
+});
