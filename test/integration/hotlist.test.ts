@@ -212,7 +212,13 @@ describe('hotlist from the cloud, alerts first upstream', () => {
     const env = { LPRGW_DATA_DIR: join(tmp.dir, 'priority'), LPRGW_ADMIN_TOKEN: TOKEN, LPRGW_UPLINK_URL: link.url, LPRGW_GATEWAY_ID: 'gw2' };
     const upstream = new MqttCollector(cloud.url, ['lpr/+/+/detection', 'lpr/+/+/alert'], 'central-priority');
     await upstream.connect();
-    const gw = await spawnGateway(env);
+    // A gateway that cannot start (e.g. dist/ not built) must not leave the relay and the
+    // subscriber holding the test process open.
+    const gw = await spawnGateway(env).catch(async (err: unknown) => {
+      await upstream.close();
+      link.close();
+      throw err;
+    });
     const explain = async () => {
       const s = (await getJson(`${gw.url}/api/statistics`).catch(() => undefined))?.body?.data;
       return `upstream has ${upstream.messages.length}; gateway backlog ${JSON.stringify(s?.backlog)}, uplink ${JSON.stringify(s?.uplink)}; log:\n${gw.logs.slice(-12).join('\n')}`;
