@@ -22,15 +22,23 @@ export class LinkWindow {
   /** The last SPAN resizes: [messages acknowledged, ms]. */
   private readonly recent: [count: number, ms: number][] = [];
   private since: number;
+  private max: number;
   private value: number;
 
   constructor(private readonly opts: LinkWindowOptions, private readonly now: () => number = () => performance.now()) {
-    this.value = Math.max(1, Math.min(opts.min, opts.max));
+    this.max = opts.max;
+    this.value = this.clamp(opts.min);
     this.since = now();
   }
 
   get window(): number {
     return this.value;
+  }
+
+  /** A lower maximum from the broker (MQTT 5 Receive Maximum), or the configured one again. */
+  setMax(max: number): void {
+    this.max = max;
+    this.value = this.clamp(this.value);
   }
 
   /** A message was acknowledged (PUBACK). */
@@ -54,8 +62,11 @@ export class LinkWindow {
       span += m;
     }
     // Messages the link delivered per ms lately, times queueMs.
-    const fits = Math.floor((count * this.opts.queueMs) / span);
-    this.value = Math.max(1, Math.min(this.opts.max, Math.max(this.opts.min, fits)));
+    this.value = this.clamp(Math.floor((count * this.opts.queueMs) / span));
     return this.value;
+  }
+
+  private clamp(n: number): number {
+    return Math.max(1, Math.min(this.max, Math.max(this.opts.min, n)));
   }
 }

@@ -99,7 +99,7 @@ export class LogFollower {
           // Once a second, not per append: passing records over costs one cursor write.
           if (log.lastSeq() > this.cursor) {
             this.cursor = log.lastSeq();
-            await log.setCursor(this.opts.name, this.cursor).catch(() => undefined);
+            await this.saveCursor(true).catch(() => undefined);
             this.settleWaiters(this.cursor);
           }
           await this.sleep(1000, true);

@@ -100,9 +100,8 @@ export class Uplink {
   private readonly metaGuard: PoisonGuard;
   private readonly imageGuard: PoisonGuard;
   private readonly imageWindow = new ByteWindow(IMAGE_WINDOW_BYTES);
-  /** The JSON lane's window: sized to the link (LinkWindow), under the broker's cap. */
+  /** The JSON lane's window: sized to the link, under uplink.window and the broker's cap. */
   private readonly linkWindow: LinkWindow;
-  private metaCap: number;
   /** Bytes published and not yet acknowledged, on the current connection. */
   private bytesInFlight = 0;
   /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
@@ -117,7 +116,6 @@ export class Uplink {
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
-    this.metaCap = opts.window;
     this.linkWindow = new LinkWindow({ min: Math.min(LINK_WINDOW_MIN, opts.window), max: opts.window, queueMs: LINK_QUEUE_MS });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
@@ -376,8 +374,8 @@ export class Uplink {
     const imageWindow = this.opts.images ? Math.max(1, Math.min(this.opts.window, 8, Math.floor(receiveMax / 4))) : 0;
     this.images.setWindow(Math.max(1, imageWindow));
     // The status publish may be in flight too: keep one slot for it.
-    this.metaCap = Math.max(1, Math.min(this.opts.window, receiveMax - imageWindow - 1));
-    this.meta.setWindow(Math.min(this.metaCap, this.linkWindow.window));
+    this.linkWindow.setMax(Math.max(1, Math.min(this.opts.window, receiveMax - imageWindow - 1)));
+    this.meta.setWindow(this.linkWindow.window);
   }
 
   /** Runs both lanes until the connection closes or the uplink stops. */
@@ -408,17 +406,18 @@ export class Uplink {
       drained();
     };
     // Not an async function: this runs per message of a drain, and every await is a promise.
-    const resizing = setInterval(() => this.meta.setWindow(Math.min(this.metaCap, this.linkWindow.resize())), LINK_RESIZE_MS);
+    const resizing = setInterval(() => this.meta.setWindow(this.linkWindow.resize()), LINK_RESIZE_MS);
+    const delivered = () => {
+      this.linkWindow.acked();
+      drained();
+    };
     const metaRun = this.meta.run((r) => {
       if (r.kind === 'alert' && r.seq <= this.priorityCursor) return DONE; // the priority lane sent it
       const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
       if (!m) return DONE;
       const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
       if (parking) return parking;
-      return publish(m).then(() => {
-        this.linkWindow.acked();
-        drained();
-      }, (err: unknown) => refused(r, err));
+      return publish(m).then(delivered, (err: unknown) => refused(r, err));
     });
     const imageRun = this.opts.images ? this.images.run((r) => this.sendImages(r, client, publish, true)) : Promise.resolve();
     const lanes = Promise.allSettled([metaRun, imageRun]).then((results) => {
