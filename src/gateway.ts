@@ -74,6 +74,8 @@ export interface GatewayParts {
   blobs?: BlobStore;
   /** Free bytes on the data filesystem (tests simulate a full disk with it). */
   freeBytes?: () => number;
+  /** Log lines dropped by the process's log destination (lprgw_log_lines_dropped_total). */
+  droppedLogLines?: () => number;
 }
 
 
@@ -138,7 +140,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   store.setDeliveredSeq(deliveredSeq);
   const retention = store.retention;
   const metrics = new GatewayMetrics({
-    log, consumers: () => consumers, uplink, backlog, clocks,
+    log, consumers: () => consumers, uplink, backlog, clocks, logLinesDropped: parts.droppedLogLines,
     hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
   });
   const liveView = new LiveView(log, () => ({

@@ -18,7 +18,7 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.log);
+  const { logger, destination } = createLogger(config.log);
   for (const { name, closest } of unknownEnvNames()) {
     logger.warn({ variable: name, closest }, `${name} is not a setting and is ignored; did you mean ${closest}?`);
   }
@@ -36,7 +36,7 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
   };
   let gateway: ReturnType<typeof createGateway>;
   try {
-    gateway = createGateway(config, logger);
+    gateway = createGateway(config, logger, { droppedLogLines: () => destination.dropped });
   } catch (err) {
     return failed(err);
   }
@@ -65,5 +65,5 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
   } catch (err) {
     failed(err);
   }
-  if (isPretty(config.log.pretty)) process.stdout.write(startBanner(config, gateway.httpAddress(), gateway.mqttAddress()));
+  if (isPretty(config.log.pretty)) destination.write(startBanner(config, gateway.httpAddress(), gateway.mqttAddress()));
 }

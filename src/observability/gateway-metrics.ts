@@ -17,6 +17,8 @@ export interface MetricsSources {
   backlog?: BacklogMonitor | undefined;
   clocks?: { snapshot(): { camera_id: string; offset_s: number }[] } | undefined;
   hotlist?: { entries: () => number; alertsRaised: () => number; alertsCollapsed: () => number } | undefined;
+  /** Log lines the stdout destination could not write (full disk, stalled pipe). */
+  logLinesDropped?: (() => number) | undefined;
 }
 
 export class GatewayMetrics implements IngestObserver {
@@ -73,6 +75,13 @@ export class GatewayMetrics implements IngestObserver {
     gauge('lprgw_hotlist_entries', 'Hotlist entries (any source, expired ones included)', () => sources.hotlist?.entries() ?? 0);
     gauge('lprgw_hotlist_alerts_raised', 'Hotlist alerts raised since start', () => sources.hotlist?.alertsRaised() ?? 0);
     gauge('lprgw_hotlist_alerts_collapsed', 'Hotlist matches counted on an open alert since start', () => sources.hotlist?.alertsCollapsed() ?? 0);
+    new Counter({
+      name: 'lprgw_log_lines_dropped_total', help: 'Log lines dropped because the log destination could not be written (full disk, stalled pipe)', registers,
+      collect() {
+        this.reset();
+        this.inc(sources.logLinesDropped?.() ?? 0);
+      },
+    });
     gauge('lprgw_uplink_drain_rate', 'Uplink deliveries per second (recent)', () => sources.backlog?.snapshot().drain_rate_per_s ?? 0);
   }
 

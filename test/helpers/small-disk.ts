@@ -38,16 +38,20 @@ export class SmallDisk {
   /** Writes the filler until the filesystem is full (ENOSPC); returns bytes written. */
   async fill(): Promise<number> {
     const fh = await open(this.fillerPath, 'a');
-    const chunk = Buffer.alloc(64 * 1024);
     let written = 0;
+    // Smaller and smaller writes once a big one is refused: a full disk has no byte left,
+    // not up to one chunk's worth (a 64 KB write refused whole left 60 KB free).
     try {
-      for (;;) {
-        const { bytesWritten } = await fh.write(chunk);
-        written += bytesWritten;
-        if (bytesWritten < chunk.length) break;
+      for (let size = 64 * 1024; size >= 1; ) {
+        try {
+          const { bytesWritten } = await fh.write(Buffer.alloc(size));
+          written += bytesWritten;
+          if (bytesWritten < size) size = Math.floor(size / 2);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+          size = Math.floor(size / 2);
+        }
       }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
     } finally {
       await fh.close();
     }
