@@ -1,7 +1,11 @@
 // Admission: the last check before a camera message is written, so that refusing comes
 // before losing (DESIGN.md "Bounded disk"). A message is admitted only if
 //  - the store is writable (not failed after a write error), and
-//  - free space on the data filesystem stays above the floor, and
+//  - free space on the data filesystem stays above the floor with this message written:
+//    the statfs reading is a second old at most, so what was admitted since it (and what
+//    was still being written when it was taken) is counted as gone; near the floor the
+//    reading is taken anew for every message (one trusted reading let a fast stream of 2 MB
+//    images run a 120 MB disk from above a 40 MB floor down to 24 KB free), and
 //  - the store stays within store.maxBytes with everything already admitted: bytes are
 //    reserved until the record is appended, so the quota is hard, not a sweep's target.
 // Over quota, retention first makes room from delivered data (and from undelivered data
@@ -30,7 +34,8 @@ export interface AdmissionOptions {
 export type Reservation = () => void;
 
 export class StoreAdmission {
-  private checkedAt = 0;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  /** Free bytes at the last reading, less what may have been written since. */
   private free = Number.POSITIVE_INFINITY;
   private reserved = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -38,13 +43,22 @@ export class StoreAdmission {
 
   constructor(private readonly o: AdmissionOptions) {}
 
+  /** Free bytes on the data filesystem, as far as admission can know (never more). */
   freeBytes(): number {
     const now = Date.now();
-    if (now - this.checkedAt >= (this.o.cacheMs ?? 1000)) {
-      this.checkedAt = now;
-      this.free = this.o.freeBytes ? this.o.freeBytes() : statfsFree(this.o.dir);
-    }
+    if (now - this.checkedAt >= (this.o.cacheMs ?? 1000) || this.nearFloor()) this.read(now);
     return this.free;
+  }
+
+  private read(now: number): void {
+    this.checkedAt = now;
+    // Bytes admitted but not yet durable may not be on the disk yet: counted as gone.
+    this.free = (this.o.freeBytes ? this.o.freeBytes() : statfsFree(this.o.dir)) - this.reserved;
+  }
+
+  /** Within a quarter of the floor (at least 16 MB) of it: every message reads anew. */
+  private nearFloor(): boolean {
+    return this.o.minFreeBytes > 0 && this.free - this.o.minFreeBytes < Math.max(this.o.minFreeBytes / 4, 16 * 1024 * 1024);
   }
 
   /** What the store uses against its quota, and what the data filesystem has left. */
@@ -52,7 +66,7 @@ export class StoreAdmission {
     const free = this.freeBytes();
     return {
       used_bytes: this.used(), quota_bytes: this.o.maxBytes,
-      disk_free_bytes: Number.isFinite(free) ? free : 0, disk_free_min_bytes: this.o.minFreeBytes,
+      disk_free_bytes: Number.isFinite(free) ? Math.max(0, free) : 0, disk_free_min_bytes: this.o.minFreeBytes,
     };
   }
 
@@ -64,7 +78,7 @@ export class StoreAdmission {
   async admit(bytes: number): Promise<Reservation> {
     const health = this.o.log.health();
     if (health.state !== 'open') throw refusalOf(health);
-    this.checkFloor();
+    this.checkFloor(bytes);
     if (this.o.maxBytes > 0 && (this.queued > 0 || !this.fits(bytes))) {
       // Over quota, admissions wait in arrival order: a newcomer never takes the room a
       // sweep has just made for an earlier message.
@@ -107,12 +121,14 @@ export class StoreAdmission {
     return this.used() + bytes <= this.o.maxBytes;
   }
 
-  private checkFloor(): void {
+  /** Refuses unless `bytes` more still leave the floor free; counts them as gone if not. */
+  private checkFloor(bytes: number): void {
     if (this.o.minFreeBytes <= 0) return;
     const free = this.freeBytes();
-    if (free < this.o.minFreeBytes) {
-      throw new GatewayError('STORE_FULL', `the gateway's disk is full (${free} bytes free, floor ${this.o.minFreeBytes}); resend later`, { retryAfter: 60 });
+    if (free - bytes < this.o.minFreeBytes) {
+      throw new GatewayError('STORE_FULL', `the gateway's disk is full (${Math.max(0, free)} bytes free, floor ${this.o.minFreeBytes}); resend later`, { retryAfter: 60 });
     }
+    this.free -= bytes;
   }
 }
 
