@@ -37,7 +37,8 @@ import { gatewayCheckpointTopic, gatewayStatusTopic } from './outbound/topics.js
 import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';
-import { gatewayStatusDocument, readinessOf } from './observability/gateway-status.js';
+import { gatewayStatusDocument, readinessOf, storeProblemOf } from './observability/gateway-status.js';
+import { storeInUse } from './log/store-failure.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
 import { CloudDownlink } from './outbound/cloud-downlink.js';
 import { AlertWatch } from './hotlist/alert-watch.js';
@@ -76,6 +77,8 @@ export interface GatewayParts {
   freeBytes?: () => number;
   /** Log lines dropped by the process's log destination (lprgw_log_lines_dropped_total). */
   droppedLogLines?: () => number;
+  /** Called when starting fails after the store opened late (the CLI exits for systemd). */
+  onFatal?: (err: unknown) => void;
 }
 
 
@@ -140,12 +143,14 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   store.setDeliveredSeq(deliveredSeq);
   const retention = store.retention;
   const metrics = new GatewayMetrics({
-    log, consumers: () => consumers, uplink, backlog, clocks, logLinesDropped: parts.droppedLogLines,
+    log, consumers: () => consumers, uplink, backlog, clocks, logLinesDropped: parts.droppedLogLines, storeUsage: () => store.admission.usage(),
     hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
   });
+  // The store's usage and, while it takes no records, why (every surface says the same).
+  const storeStatus = () => ({ ...store.admission.usage(), problem: storeProblemOf(log.health(), store.admission.usage()) ?? null });
   const liveView = new LiveView(log, () => ({
     gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
-    store: store.admission.usage(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
+    store: storeStatus(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
     alerts: alerts.open(), clocks: clocks.snapshot(), hotlist_entries: hotlist.size,
   }));
   alerts.onAlert((_a, isNew) => {
@@ -153,7 +158,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   });
   observers.push(metrics, liveView);
   let running = false;
-  const readiness = () => readinessOf(running, log, broker, uplink);
+  const readiness = () => readinessOf(running, log, broker, uplink, store.admission.usage());
 
   // Inbound: HTTP + Socket.IO on one port.
   const viewerLogin = config.admin.viewerUser ? { user: config.admin.viewerUser, passwordHash: config.admin.viewerPasswordHash } : undefined;
@@ -168,7 +173,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createOpsRoutes({ registry: metrics.registry, readiness, viewer }),
       createInfoRoutes({
         log, extraStatistics: () => ({
-          backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(),
+          backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(), store: storeStatus(),
           hotlist: { entries: hotlist.size, alerts_open: alerts.open().length },
         }),
       }),
@@ -234,20 +239,28 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     await uplink?.publishStatus();
   }
 
-  return {
-    log,
-    store,
-    presence,
-    hotlist,
-    alerts,
-    plateIndex,
-    sweep: () => retention.sweep(),
-    deliveredSeq,
-    httpAddress: () => server.address() as AddressInfo,
-    mqttAddress: () => broker?.address(),
-    tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
-    async start() {
-      await store.open();
+  let startingParts: Promise<void> | undefined;
+  let stopWaitingForStore: (() => void) | undefined;
+
+  /** Opens the store, or leaves it trying to open: false when it could not open yet. */
+  async function openStore(): Promise<boolean> {
+    try {
+      await store.open({ retry: true });
+      return true;
+    } catch (err) {
+      if (storeInUse(err)) {
+        await store.close();
+        throw err; // another gateway runs on this data dir: nothing to wait for
+      }
+      const problem = storeProblemOf(log.health(), store.admission.usage());
+      logger.error({ err, store_error: problem }, `the store cannot open (${problem?.message ?? 'unknown'}): serving status and refusing camera messages with a reason until it can; retrying`);
+      return false;
+    }
+  }
+
+  /** Everything that reads or follows the log, once it is open. */
+  function startParts(): Promise<void> {
+    startingParts ??= (async () => {
       await hotlist.load();
       await alerts.start();
       await plateIndex.start();
@@ -271,40 +284,80 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       schedules = startSchedules({
         config, logger, log, blobs, presence, retention, evidence, backlog, publishStatus: () => void statusPublisher.run(),
       });
+    })();
+    return startingParts;
+  }
+
+  async function stopParts(): Promise<void> {
+    await schedules?.stop();
+    await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
+    // A last checkpoint of everything accepted, while the broker and uplink still run.
+    await alerts.stop();
+    await plateIndex.stop();
+    await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
+    await downlink?.stop();
+    logger.debug('stopping uplink');
+    await uplink?.stop();
+    logger.debug('stopping local publisher');
+    await localRun?.stop();
+    logger.debug('stopping broker');
+    if (broker) {
+      await broker.publish(gatewayStatusTopic(config.gatewayId), JSON.stringify({ ...gatewayStatus(), state: 'offline' }), { retain: true }).catch(() => undefined);
+      await broker.stop();
+    }
+  }
+
+  function ready(): void {
+    running = true;
+    void statusPublisher.run();
+    if (log.health().state === 'open') logger.info({ lastSeq: log.lastSeq() }, 'gateway ready');
+  }
+
+  return {
+    log,
+    store,
+    presence,
+    hotlist,
+    alerts,
+    plateIndex,
+    sweep: () => retention.sweep(),
+    deliveredSeq,
+    httpAddress: () => server.address() as AddressInfo,
+    mqttAddress: () => broker?.address(),
+    tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
+    async start() {
+      const opened = await openStore();
+      if (opened) await startParts();
       await listenOn(server, config.http.port, config.http.host, 'http.port');
       if (tlsServer) {
         await listenOn(tlsServer, config.http.tls.port, config.http.host, 'http.tls.port');
         logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
       }
-      running = true;
-      void statusPublisher.run();
       const addr = server.address() as AddressInfo;
-      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }, 'gateway listening');
+      logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), store: log.health().state, uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }, 'gateway listening');
+      if (opened) return ready();
+      // The log keeps trying to open (1, 2, 5, then every 10 s); the rest starts once it has.
+      const off = log.onHealth((h) => {
+        if (h.state !== 'open' || startingParts) return;
+        off();
+        startParts().then(ready, (err: unknown) => {
+          logger.fatal({ err }, 'gateway failed to start after its store opened');
+          (parts.onFatal ?? ((e: unknown) => { throw e; }))(err);
+        });
+      });
+      stopWaitingForStore = off;
     },
     async stop() {
       running = false;
+      stopWaitingForStore?.();
       stopStatusFeed();
       // No new connections or messages; requests already inside finish their appends.
       const closed = Promise.all([server, tlsServer].map((s) => s && new Promise<void>((ok) => s.close(() => ok()))));
       io.close();
       server.closeIdleConnections();
       tlsServer?.closeIdleConnections();
-      await schedules?.stop();
-      await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
-      // A last checkpoint of everything accepted, while the broker and uplink still run.
-      await alerts.stop();
-      await plateIndex.stop();
-      await evidence?.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
-      await downlink?.stop();
-      logger.debug('stopping uplink');
-      await uplink?.stop();
-      logger.debug('stopping local publisher');
-      await localRun?.stop();
-      logger.debug('stopping broker');
-      if (broker) {
-        await broker.publish(gatewayStatusTopic(config.gatewayId), JSON.stringify({ ...gatewayStatus(), state: 'offline' }), { retain: true }).catch(() => undefined);
-        await broker.stop();
-      }
+      // Parts that never started (the store never opened) have nothing to stop.
+      if (startingParts && (await startingParts.then(() => true, () => false))) await stopParts();
       logger.debug('closing log');
       await store.close();
       server.closeAllConnections();

@@ -36,7 +36,7 @@ export async function startCommand(opts: { config?: string }): Promise<void> {
   };
   let gateway: ReturnType<typeof createGateway>;
   try {
-    gateway = createGateway(config, logger, { droppedLogLines: () => destination.dropped });
+    gateway = createGateway(config, logger, { droppedLogLines: () => destination.dropped, onFatal: failed });
   } catch (err) {
     return failed(err);
   }

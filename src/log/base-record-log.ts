@@ -20,7 +20,7 @@ import type {
   TableName, TableOp, TableRange,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
-import { failureCode, refusalOf, writeError } from './store-failure.js';
+import { failureCode, failureReason, refusalOf, writeError } from './store-failure.js';
 
 /** What the log asks of the image files it counts references to. */
 export interface ImageFiles {
@@ -117,8 +117,18 @@ export abstract class BaseRecordLog implements RecordLog {
     this.committer = new GroupCommit((items) => this.exclusive(() => this.writeBatch(items)), base.maxBatchRecords ?? 1000);
   }
 
-  async open(): Promise<void> {
-    await this.load(await this._open());
+  async open(opts: { retry?: boolean } = {}): Promise<void> {
+    try {
+      await this.load(await this._open());
+    } catch (err) {
+      // A gateway on a full disk must still come up and say so (a start that exits is a
+      // restart loop under systemd, and cameras get "connection refused", not 507).
+      if (opts.retry) {
+        this.setHealth({ state: 'failed', code: failureCode(err), reason: failureReason(err), since: new Date().toISOString() });
+        this.scheduleRecovery();
+      }
+      throw err;
+    }
     this.setHealth({ state: 'open' });
   }
 
@@ -480,7 +490,7 @@ export abstract class BaseRecordLog implements RecordLog {
       this.setHealth({ state: 'open', code: undefined, reason: undefined, since: undefined, recoveries: this.health_.recoveries + 1 });
       this.base.logger?.info({ lastSeq: this.lastSeq() }, 'store reopened: accepting records again');
     } catch (err) {
-      this.setHealth({ state: 'failed', reason: err instanceof Error ? err.message : String(err), code: this.health_.code ?? failureCode(err) });
+      this.setHealth({ state: 'failed', reason: failureReason(err), code: failureCode(err) });
       this.base.logger?.warn({ err }, 'store reopen failed; retrying');
       this.scheduleRecovery();
     }

@@ -46,7 +46,8 @@ export interface Store {
   readonly evidenceKeyPath: string;
   /** Consumers say what is delivered (retention never evicts past it without a reason). */
   setDeliveredSeq(fn: () => number): void;
-  open(): Promise<void>;
+  /** `retry`: see RecordLog.open (the gateway serves and refuses while the log cannot open). */
+  open(opts?: { retry?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,19 +68,28 @@ export function createStore(dataDir: string, o: StoreOptions): Store {
     log, dir, minFreeBytes: o.diskFreeMinBytes, maxBytes, freeBytes: o.freeBytes, cacheMs: o.freeBytes ? 0 : 1000,
     makeRoom: (missing) => retention.makeRoom(missing),
   });
+  let wrotePid = false;
   return {
     dataDir: dir, log, blobs, admission, retention, brokerLocation: join(dir, 'broker'), evidenceKeyPath: join(dir, 'keys', 'evidence-ed25519.pem'),
     setDeliveredSeq(fn) {
       delivered = fn;
     },
-    async open() {
+    async open(opts) {
       await blobs.open();
-      await log.open();
-      if (!o.log) writeFileSync(join(dir, PID_FILE), `${process.pid}\n`);
+      await log.open(opts);
+      if (o.log) return;
+      try {
+        writeFileSync(join(dir, PID_FILE), `${process.pid}\n`);
+        wrotePid = true;
+      } catch (err) {
+        // Only a name for "in use by another gateway" messages; LevelDB's lock is the guard.
+        o.logger.warn({ err }, 'could not write the pid file');
+      }
     },
     async close() {
       await log.close();
-      if (!o.log) rmSync(join(dir, PID_FILE), { force: true });
+      // Only our own: a store closed because another gateway holds it leaves that one's pid.
+      if (wrotePid) rmSync(join(dir, PID_FILE), { force: true });
     },
   };
 }

@@ -130,7 +130,12 @@ export interface TableRange {
 }
 
 export interface RecordLog {
-  open(): Promise<void>;
+  /**
+   * Opens the backend. With `retry`, a failed open latches the log as failed (writes are
+   * refused with the reason, 507 for a full disk) and is tried again with the recovery
+   * backoff until it succeeds (onHealth says when); the promise still rejects at once.
+   */
+  open(opts?: { retry?: boolean }): Promise<void>;
   /** Waits for appends already accepted, then closes. Appends after close are refused. */
   close(): Promise<void>;
   /** Resolves once the record is durable (synced); seqs increase in submit order. */

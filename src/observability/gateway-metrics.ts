@@ -19,6 +19,7 @@ export interface MetricsSources {
   hotlist?: { entries: () => number; alertsRaised: () => number; alertsCollapsed: () => number } | undefined;
   /** Log lines the stdout destination could not write (full disk, stalled pipe). */
   logLinesDropped?: (() => number) | undefined;
+  storeUsage?: (() => { disk_free_bytes: number }) | undefined;
 }
 
 export class GatewayMetrics implements IngestObserver {
@@ -51,6 +52,8 @@ export class GatewayMetrics implements IngestObserver {
         for (const [reason, n] of Object.entries(sources.log.stats().evictions)) this.set({ reason }, n);
       },
     });
+    gauge('lprgw_store_writable', '1 while the store accepts records; 0 while it refuses them (full disk, write error, cannot open)', () => (sources.log.health().state === 'open' ? 1 : 0));
+    gauge('lprgw_disk_free_bytes', 'Free bytes on the data filesystem (as admission counts them)', () => sources.storeUsage?.().disk_free_bytes ?? 0);
     gauge('lprgw_cameras', 'Cameras ever seen', () => sources.log.stats().cameras.length);
     gauge('lprgw_cameras_online', 'Cameras currently online', () => sources.log.stats().cameras.filter((c) => c.state === 'online').length);
     new Gauge({

@@ -33,6 +33,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   @media (max-width: 600px) { #rejections td:nth-child(3), #rejections td:nth-child(4) { display: none; } td:nth-child(2) { width: 8em; } }
   #lang { margin-left: auto; border: 1px solid #b8c2cf; background: white; border-radius: 6px; padding: 2px 8px; cursor: pointer; }
   #feed { color: #7d1414; }
+  #store-problem { background: #7d1414; color: white; border-radius: 8px; padding: 8px 12px; margin-bottom: 12px; font-weight: 600; }
 ${EVENTS_CSS}
 </style>
 </head>
@@ -48,6 +49,7 @@ ${EVENTS_CSS}
   <span id="feed" class="meta"></span>
   <button id="lang" type="button"></button>
 </header>
+<div id="store-problem" role="alert" hidden></div>
 ${EVENTS_HTML}
 <div id="cameras"><p class="meta" id="connecting" data-t="connecting">Connecting to the gateway…</p></div>
 ${EVENTS_SECTION_HTML}
@@ -66,12 +68,14 @@ ${EVENTS_SECTION_HTML}
       backlog: 'backlog', records: 'records', oldest: 'oldest', eta: 'ETA', eta_unknown: 'unknown', offline_since: 'offline since', last_error: 'last error', at: 'at',
       parked: 'parked (lpr-gateway parked list)', updated: 'updated', last_seen: 'last seen', per_min: '/min', detections: 'detections',
       store: 'store', of: 'of', quota: 'quota', disk_free: 'disk free', version: 'version', up: 'up',
+      store_problem: 'Not accepting camera records (cameras are told to resend later):', since: 'since',
       lost: 'live feed lost, reconnecting…', login: 'login required', no_cameras: 'No camera has sent anything yet.', switch: 'ไทย' },
     th: { title: 'เกตเวย์อ่านป้ายทะเบียน', uplink: 'การส่งขึ้นคลาวด์', connecting: 'กำลังเชื่อมต่อกับเกตเวย์…', rejections: 'ข้อความที่ถูกปฏิเสธล่าสุด',
       never: 'ไม่เคย', s: 'วินาที', min: 'นาที', h: 'ชม.', ago: 'ที่แล้ว', disabled: 'ปิดอยู่', online: 'ออนไลน์', offline: 'ออฟไลน์', unknown: 'ไม่ทราบ', connecting_state: 'กำลังเชื่อมต่อ',
       backlog: 'ค้างส่ง', records: 'รายการ', oldest: 'เก่าสุด', eta: 'คาดว่าเสร็จใน', eta_unknown: 'ไม่ทราบ', offline_since: 'ออฟไลน์ตั้งแต่', last_error: 'ข้อผิดพลาดล่าสุด', at: 'เมื่อ',
       parked: 'รายการที่พักไว้ (lpr-gateway parked list)', updated: 'อัปเดต', last_seen: 'เห็นล่าสุด', per_min: '/นาที', detections: 'การตรวจจับ',
       store: 'พื้นที่เก็บ', of: 'จาก', quota: 'โควตา', disk_free: 'ดิสก์ว่าง', version: 'เวอร์ชัน', up: 'ทำงานมา',
+      store_problem: 'ไม่รับข้อมูลจากกล้อง (กล้องจะส่งใหม่ภายหลัง):', since: 'ตั้งแต่',
       lost: 'การเชื่อมต่อสดหลุด กำลังเชื่อมต่อใหม่…', login: 'ต้องเข้าสู่ระบบ', no_cameras: 'ยังไม่มีกล้องส่งข้อมูลเข้ามา', switch: 'EN' },
   };
   for (const l of ['en', 'th']) Object.assign(TEXT[l], ${JSON.stringify(EVENTS_TEXT)}[l]);
@@ -113,6 +117,9 @@ ${EVENTS_SCRIPT}
     document.getElementById('uplink-detail').textContent = detail.join(' · ');
     const st = s.store;
     document.getElementById('store').textContent = st ? t('store') + ' ' + size(st.used_bytes) + ' ' + t('of') + ' ' + size(st.quota_bytes) + ' ' + t('quota') + ' (' + Math.round((100 * st.used_bytes) / Math.max(1, st.quota_bytes)) + ' %) · ' + t('disk_free') + ' ' + size(st.disk_free_bytes) : '';
+    const problem = document.getElementById('store-problem');
+    problem.hidden = !(st && st.problem);
+    problem.textContent = st && st.problem ? t('store_problem') + ' ' + st.problem.message + (st.problem.since ? ' · ' + t('since') + ' ' + clock(st.problem.since, zone) : '') : '';
     document.getElementById('about').textContent = (s.version ? t('version') + ' ' + s.version : '') + (s.started_at ? ' · ' + t('up') + ' ' + span(Math.max(0, Math.round((Date.parse(s.time) - Date.parse(s.started_at)) / 1000))) : '');
     document.getElementById('updated').textContent = t('updated') + ' ' + clock(s.time, zone);
     const box = document.getElementById('cameras');
