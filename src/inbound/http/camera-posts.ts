@@ -55,14 +55,14 @@ export function cameraPosts(deps: CameraPostDeps): (req: IncomingMessage, res: S
 
 async function answer(deps: CameraPostDeps, req: IncomingMessage, res: ServerResponse, impliedKind: MessageKind | undefined): Promise<void> {
   const ctx = cameraContext(req, impliedKind);
-  if (!admitted(deps, ctx)) return refuse(req, res, FORBIDDEN);
+  if (!admitted(deps, ctx)) return refuse(req, res, FORBIDDEN, deps.maxMessageBytes);
   let body: unknown;
   try {
     body = await readJson(req, deps.maxMessageBytes);
   } catch (err) {
     const error = toGatewayError(err);
     deps.ingest.refused(error, ctx);
-    return refuse(req, res, error);
+    return refuse(req, res, error, deps.maxMessageBytes);
   }
   await ingestPost(deps, body, ctx, res);
 }
@@ -99,14 +99,33 @@ export async function ingestPost(deps: Pick<CameraPostDeps, 'ingest' | 'rateLimi
   }
 }
 
+/** How much of a refused body is read and dropped before answering anyway (× the limit). */
+const DISCARD_FACTOR = 4;
+
 /**
- * Answers, then reads and drops whatever of the body is still coming, as express does: a
- * client that sent Expect: 100-continue has been told to go on and is still sending, and
- * closing on it would cost it the answer (curl: "Send failure: Broken pipe"). The server's
- * requestTimeout bounds a body that never ends.
+ * Reads and drops whatever of the body is still coming, then answers, as express's
+ * finalhandler does. A client that writes its whole body before reading (Python's urllib)
+ * gets a broken pipe instead of the answer if the server answers and closes first; one that
+ * sent Expect: 100-continue has been told to go on and is still sending. Past
+ * DISCARD_FACTOR × the limit the answer goes at once and the connection is closed; the
+ * server's requestTimeout bounds a body that never ends.
  */
-function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError): void {
-  sendError(res, error);
+function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError, limit: number): void {
+  if (req.complete) return sendError(res, error);
+  let dropped = 0;
+  const answer = (): void => {
+    req.off('data', onData);
+    req.off('end', answer);
+    if (!res.headersSent) sendError(res, error);
+  };
+  const onData = (chunk: Buffer): void => {
+    dropped += chunk.length;
+    if (dropped <= limit * DISCARD_FACTOR) return;
+    res.setHeader('Connection', 'close');
+    answer();
+  };
+  req.on('data', onData);
+  req.on('end', answer);
   req.resume();
 }
 
