@@ -59,7 +59,11 @@ export class Hotlist {
   private readonly variants = new Map<string, string | string[]>();
   private count = 0;
   private readonly listeners = new Set<() => void>();
-  private readonly commits = new GroupCommit<HotlistChange, ChangeResult>((changes) => this.applyMany(changes), 1000);
+  // Every write goes through `serial`: applyMany reads the rows, awaits, then writes, so two
+  // at once would each see the other's row missing (two PUTs of one plate both "created",
+  // the count 2 with one row). Concurrent single changes share one batch (GroupCommit).
+  private serial: Promise<unknown> = Promise.resolve();
+  private readonly commits = new GroupCommit<HotlistChange, ChangeResult>((changes) => this.exclusive(() => this.applyMany(changes)), IMPORT_BATCH);
 
   constructor(private readonly log: RecordLog, private readonly now: () => number = Date.now) {}
 
@@ -112,20 +116,21 @@ export class Hotlist {
   async importMany(source: EntrySource, items: { plate: string; fields: EntryFields }[]): Promise<{ imported: number; created: number }> {
     let created = 0;
     for (let i = 0; i < items.length; i += IMPORT_BATCH) {
-      const done = await this.applyMany(items.slice(i, i + IMPORT_BATCH).map(({ plate, fields }) => ({ source, plate, fields })));
+      const batch = items.slice(i, i + IMPORT_BATCH).map(({ plate, fields }) => ({ source, plate, fields }));
+      const done = await this.exclusive(() => this.applyMany(batch));
       for (const d of done) if (d.created) created += 1;
     }
     return { imported: items.length, created };
   }
 
   async put(source: EntrySource, plate: string, fields: EntryFields): Promise<{ entry: HotlistEntry; created: boolean }> {
-    const [done] = await this.applyMany([{ source, plate, fields }]);
-    return { entry: done!.entry!, created: done!.created };
+    const done = await this.commits.submit({ source, plate, fields });
+    return { entry: done.entry!, created: done.created };
   }
 
   /** Removes an entry (durably); false when there was none. */
   async remove(source: EntrySource, plate: string): Promise<boolean> {
-    return (await this.applyMany([{ source, plate, fields: null }]))[0]!.removed;
+    return (await this.commits.submit({ source, plate, fields: null })).removed;
   }
 
   /** One change among many arriving at once (the cloud's messages): written together. */
@@ -167,6 +172,13 @@ export class Hotlist {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Runs `fn` after every write before it has finished (failed or not). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn, fn);
+    this.serial = run.catch(() => undefined);
+    return run;
   }
 
   /** Puts and removals in one synced batch; an entry unchanged in content is not written again. */
