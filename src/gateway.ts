@@ -16,7 +16,7 @@ import { cameraPosts } from './inbound/http/camera-posts.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
-import { requireViewer, viewerAuthorized } from './inbound/http/viewer-login.js';
+import { createViewerCheck, requireViewer } from './inbound/http/viewer-login.js';
 import { createClientRateLimit } from './inbound/client-rate-limit.js';
 import { createNetworkAllowlist } from './inbound/network-allowlist.js';
 import { attachCameraSocket } from './inbound/socketio/camera-socket.js';
@@ -162,7 +162,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   // Inbound: HTTP + Socket.IO on one port.
   const viewerLogin = config.admin.viewerUser ? { user: config.admin.viewerUser, passwordHash: config.admin.viewerPasswordHash } : undefined;
-  const viewer = requireViewer(viewerLogin);
+  const viewerCheck = createViewerCheck(viewerLogin);
+  const viewer = requireViewer(viewerCheck);
   const cameraAllowed = createNetworkAllowlist(config.camera.networks);
   const rateLimit = createClientRateLimit(config.http.rateLimit, config.http.rateBurst);
   const app = createHttpApp({
@@ -212,7 +213,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
   });
   attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
-  const stopStatusFeed = attachStatusNamespace(io, liveView, (header) => !viewerLogin || viewerAuthorized(viewerLogin, header), alerts);
+  const stopStatusFeed = attachStatusNamespace(io, liveView, viewerCheck, alerts);
 
   let evidence: EvidenceCheckpoints | undefined;
   let schedules: ReturnType<typeof startSchedules> | undefined;

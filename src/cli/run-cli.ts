@@ -139,7 +139,7 @@ export async function runCli(argv: string[]): Promise<void> {
       for await (const c of process.stdin) chunks.push(c as Buffer);
       const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
       if (!password) throw new InvalidArgumentError('no password on stdin');
-      const { hashPassword } = await import('../outbound/broker-access.js');
+      const { hashPassword } = await import('../auth/password.js');
       process.stdout.write(`${hashPassword(password)}\n`);
     });
   await program.parseAsync(argv);

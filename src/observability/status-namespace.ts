@@ -10,9 +10,11 @@ export interface AlertFeed {
   onAlert(listener: (a: AlertSummary, isNew: boolean) => void): () => void;
 }
 
-export function attachStatusNamespace(io: Server, view: LiveView, authorize: (authorization: string | undefined) => boolean, alerts?: AlertFeed, intervalMs = 2000): () => void {
+export function attachStatusNamespace(io: Server, view: LiveView, authorize: (authorization: string | undefined) => Promise<boolean>, alerts?: AlertFeed, intervalMs = 2000): () => void {
   const ns = io.of('/status');
-  ns.use((socket, next) => (authorize(socket.handshake.headers.authorization) ? next() : next(new Error('login required'))));
+  ns.use((socket, next) => {
+    authorize(socket.handshake.headers.authorization).then((ok) => (ok ? next() : next(new Error('login required'))), next);
+  });
   ns.on('connection', (socket) => {
     socket.emit('snapshot', view.snapshot());
   });

@@ -2,7 +2,6 @@
 // own tree (lpr/#) or $-topics, so nobody can spoof a detection; optional users (scrypt
 // hashes in the config) with per-user subscribe patterns; anonymous clients may
 // subscribe (read-only) unless allowAnonymous is false.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export interface BrokerUser {
   username: string;
@@ -12,19 +11,6 @@ export interface BrokerUser {
   subscribe: string[];
   /** Topic filters this user may publish to (never lpr/# or $-topics). */
   publish: string[];
-}
-
-export function hashPassword(password: string, salt: Buffer = randomBytes(16)): string {
-  const hash = scryptSync(password, salt, 32);
-  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** MQTT topic filter matching (+ and # wildcards). */

@@ -11,7 +11,8 @@ import { Level } from 'level';
 import type { Logger } from 'pino';
 import { listenOn } from '../listen-on.js';
 import { GATEWAY_TOPIC_ROOT } from './topics.js';
-import { filterCovered, isReservedTopic, topicMatches, verifyPassword, type BrokerUser } from './broker-access.js';
+import { verifyPassword } from '../auth/password.js';
+import { filterCovered, isReservedTopic, topicMatches, type BrokerUser } from './broker-access.js';
 
 export interface LocalBrokerOptions {
   host: string;
@@ -70,12 +71,16 @@ export class LocalBroker {
           return done(authError('anonymous clients are not allowed'), false);
         }
         const user = users.get(username);
-        if (user && password && verifyPassword(password.toString('utf8'), user.passwordHash)) {
-          (client as Client & { lprUser?: string }).lprUser = username;
-          return done(null, true);
-        }
-        logger.warn({ clientId: client.id, username }, 'mqtt login refused');
-        return done(authError('bad user name or password'), false);
+        // scrypt in the thread pool: a broker login must not hold camera acks (auth/password.ts).
+        const checked = user && password ? verifyPassword(password.toString('utf8'), user.passwordHash) : Promise.resolve(false);
+        void checked.then((ok) => {
+          if (ok) {
+            (client as Client & { lprUser?: string }).lprUser = username;
+            return done(null, true);
+          }
+          logger.warn({ clientId: client.id, username }, 'mqtt login refused');
+          return done(authError('bad user name or password'), false);
+        });
       },
       authorizePublish: (client, packet, done) => {
         // client === null: the gateway's own publish.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { verifyPassword } from '../../src/outbound/broker-access.js';
+import { verifyPassword } from '../../src/auth/password.js';
 import { contractDetection, postJson } from '../helpers/payloads.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -43,8 +43,8 @@ test('hash-password prints a scrypt hash of stdin that verifies', async () => {
   assert.equal(r.code, 0, r.err);
   const hash = r.out.trim();
   assert.match(hash, /^scrypt\$/);
-  assert.equal(verifyPassword('s3cret', hash), true);
-  assert.equal(verifyPassword('wrong', hash), false);
+  assert.equal(await verifyPassword('s3cret', hash), true);
+  assert.equal(await verifyPassword('wrong', hash), false);
 });
 
 test('status asks a running gateway', async () => {

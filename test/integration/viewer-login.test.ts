@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { io } from 'socket.io-client';
-import { hashPassword } from '../../src/outbound/broker-access.js';
+import { hashPassword } from '../../src/auth/password.js';
 import { contractDetection, postJson } from '../helpers/payloads.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 

@@ -2,7 +2,8 @@
 // covers, the reserved topics LAN clients may not publish to, and broker passwords.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { filterCovered, hashPassword, isReservedTopic, topicMatches, verifyPassword } from '../../src/outbound/broker-access.js';
+import { hashPassword, verifyPassword } from '../../src/auth/password.js';
+import { filterCovered, isReservedTopic, topicMatches } from '../../src/outbound/broker-access.js';
 
 test('topicMatches: + is one level, # is the rest (including none)', () => {
   assert.equal(topicMatches('lpr/+/+/detection', 'lpr/cp/cam-1/detection'), true);
@@ -31,11 +32,11 @@ test('reserved topics: $-topics and the gateway tree', () => {
   assert.equal(isReservedTopic('chat/x', 'lpr'), false);
 });
 
-test('passwords: scrypt hashes verify only the right password, salted per hash', () => {
+test('passwords: scrypt hashes verify only the right password, salted per hash', async () => {
   const a = hashPassword('s3cret');
   const b = hashPassword('s3cret');
   assert.notEqual(a, b);
-  assert.equal(verifyPassword('s3cret', a), true);
-  assert.equal(verifyPassword('s3cret ', a), false);
-  assert.equal(verifyPassword('s3cret', 'not-a-hash'), false);
+  assert.equal(await verifyPassword('s3cret', a), true);
+  assert.equal(await verifyPassword('s3cret ', a), false);
+  assert.equal(await verifyPassword('s3cret', 'not-a-hash'), false);
 });

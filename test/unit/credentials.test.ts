@@ -2,7 +2,7 @@
 // in constant time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { credentialFrom, sameSecret } from '../../src/inbound/credentials.js';
+import { credentialFrom, sameSecret } from '../../src/auth/credentials.js';
 
 test('Bearer, X-API-Key and Socket.IO auth.token, in that precedence from the handshake', () => {
   assert.equal(credentialFrom({ authorization: 'Bearer  tok-1 ' }), 'tok-1');

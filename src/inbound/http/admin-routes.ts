@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { GatewayError } from '../../errors.js';
 import { exportRecords } from '../../log/export-records.js';
 import type { RecordLog } from '../../log/record-log.js';
-import { credentialFrom, sameSecret } from '../credentials.js';
+import { credentialFrom, sameSecret } from '../../auth/credentials.js';
 import { sendError } from './send-error.js';
 
 export interface AdminRouteDeps {

@@ -13,7 +13,7 @@ import type { MessageKind } from '../../ingest/parse-message.js';
 import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
-import { credentialFrom } from '../credentials.js';
+import { credentialFrom } from '../../auth/credentials.js';
 import type { AddressCheck } from '../network-allowlist.js';
 import { successBody } from '../reply-bodies.js';
 import { bodyIncomplete, bodyNotJson, bodyTooLarge } from './body-errors.js';

@@ -10,7 +10,7 @@ import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
 import type { CameraAccess } from '../../ingest/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
-import { credentialFrom } from '../credentials.js';
+import { credentialFrom } from '../../auth/credentials.js';
 import { successBody } from '../reply-bodies.js';
 import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
