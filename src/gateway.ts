@@ -13,6 +13,7 @@ import { createAdminRoutes } from './inbound/http/admin-routes.js';
 import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
 import { cameraPosts } from './inbound/http/camera-posts.js';
+import { imageGets } from './inbound/http/image-gets.js';
 import { createInfoRoutes } from './inbound/http/info-routes.js';
 import { createRecordRoutes } from './inbound/http/record-routes.js';
 import { createOpsRoutes } from './inbound/http/ops-routes.js';
@@ -174,7 +175,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createOpsRoutes({ registry: metrics.registry, readiness, viewer }),
       createInfoRoutes({
         log, extraStatistics: () => ({
-          backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(), store: storeStatus(),
+          backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(), store_health: storeStatus(),
           hotlist: { entries: hotlist.size, alerts_open: alerts.open().length },
         }),
       }),
@@ -186,8 +187,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     ],
   });
   const posts = cameraPosts({ ingest, cameraAllowed, rateLimit, maxMessageBytes: config.http.maxMessageBytes });
+  const images = imageGets({ blobs, viewer: viewerCheck });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (!posts(req, res)) app(req, res);
+    if (!posts(req, res) && !images(req, res)) app(req, res);
   };
   const server: HttpServer = createServer(handle);
   const tlsServer: HttpServer | undefined = tlsEnabled(config.http.tls)

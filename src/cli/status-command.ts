@@ -14,7 +14,7 @@ interface Statistics {
     backlog: { records: number; bytes: number; oldest_age_s: number | null; drain_rate_per_s: number; eta_s: number | null } | null;
     uplink: { state: string; last_error?: string | null };
     hotlist?: { entries: number; alerts_open: number };
-    store?: { used_bytes: number; quota_bytes: number; disk_free_bytes: number; problem: { message: string; since?: string } | null };
+    store_health?: { used_bytes: number; quota_bytes: number; disk_free_bytes: number; problem: { message: string; since?: string } | null };
     camera_clocks?: { camera_id: string; offset_s: number; warning: boolean }[];
   };
 }
@@ -37,7 +37,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
   const d = stats.data;
   const lines = [
     `gateway     ${opts.url}  ${String(ready.status)}  (log ${String(ready.log)}, mqtt ${String(ready.mqtt)})`,
-    ...(d.store?.problem ? [`store       ${d.store.problem.message}${d.store.problem.since ? ` since ${d.store.problem.since}` : ''} — camera messages are refused (507/503) until it recovers`] : []),
+    ...(d.store_health?.problem ? [`store       ${d.store_health.problem.message}${d.store_health.problem.since ? ` since ${d.store_health.problem.since}` : ''} — camera messages are refused (507/503) until it recovers`] : []),
     `uplink      ${d.uplink.state}${d.uplink.last_error ? `  last error: ${d.uplink.last_error}` : ''}`,
     d.backlog
       ? `backlog     ${d.backlog.records} records, ~${Math.round(d.backlog.bytes / 1024)} KiB, oldest ${d.backlog.oldest_age_s ?? 0} s, ${d.backlog.drain_rate_per_s}/s, ETA ${d.backlog.eta_s ?? '?'} s`

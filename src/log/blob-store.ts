@@ -6,6 +6,7 @@
 // write waits for a deletion of the same hash under way, then writes the file anew.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile as readFileCallback } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageFiles } from './base-record-log.js';
 import { writeError } from './store-failure.js';
@@ -51,7 +52,11 @@ export class BlobStore implements ImageFiles {
 
   async read(sha256: string): Promise<Buffer | undefined> {
     if (!SHA256_HEX.test(sha256)) return undefined;
-    return readFile(this.pathOf(sha256)).catch(() => undefined);
+    // fs.readFile with a callback: one job for the thread pool's file reader, not the four
+    // FileHandle round trips (open, stat, read, close) of fs/promises, each a promise.
+    return new Promise((resolve) => {
+      readFileCallback(this.pathOf(sha256), (err, data) => resolve(err ? undefined : data));
+    });
   }
 
   /** Holds these hashes against deletion until the returned release is called. */

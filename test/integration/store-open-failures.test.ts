@@ -46,7 +46,7 @@ async function refusesWithReason(gw: GatewayProcess, code: 'STORE_FULL' | 'STORE
   const metric = await scrape(gw.url);
   assert.equal(metric('lprgw_store_writable'), 0);
   const stats = await getJson(`${gw.url}/api/statistics`);
-  assert.match(stats.body.data.store.problem.message, reason);
+  assert.match(stats.body.data.store_health.problem.message, reason);
   const status = await cli(['status', '--url', gw.url], { timeoutMs: 20_000 });
   assert.equal(status.code, 3, status.err);
   assert.match(status.out, /^store +.*refused/m);

@@ -5,6 +5,7 @@
 // way), so what is protected is decided where a route is written, not in a list here.
 // A credential is checked with scrypt once and then trusted for a while (auth/login-checks.ts):
 // the Events view asks for 50 thumbnails at once, and each check held every ack 43 ms.
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LoginChecks } from '../../auth/login-checks.js';
 import { sameSecret } from '../../auth/credentials.js';
@@ -37,10 +38,12 @@ export function createViewerCheck(login: ViewerLogin | undefined): ViewerCheck {
 /** Middleware for a route that shows data: passes when the viewer check does. */
 export function requireViewer(check: ViewerCheck): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    check(req.headers.authorization).then((ok) => {
-      if (ok) return next();
-      res.setHeader('WWW-Authenticate', 'Basic realm="lpr-gateway", charset="UTF-8"');
-      sendError(res, new GatewayError('UNAUTHORIZED', 'login required'));
-    }, next);
+    check(req.headers.authorization).then((ok) => (ok ? next() : askForLogin(res)), next);
   };
+}
+
+/** 401 with the challenge that makes a browser ask for the viewer's login. */
+export function askForLogin(res: ServerResponse): void {
+  res.setHeader('WWW-Authenticate', 'Basic realm="lpr-gateway", charset="UTF-8"');
+  sendError(res, new GatewayError('UNAUTHORIZED', 'login required'));
 }
