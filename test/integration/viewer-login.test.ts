@@ -13,8 +13,8 @@ test('viewer login protects the status page, its feed, read-back and metrics —
   try {
     const det = await postJson(`${gw.url}/api/detection`, contractDetection({ annotated_image: fakeJpeg(2000).toString('base64') }));
     assert.equal(det.status, 200, 'cameras need no login');
-    const stored = await (await fetch(`${gw.url}/api/detections/${det.body.detection_id}`, { headers: { authorization: basic('ops', 'right-pass') } })).json();
-    const image = `/api/images/${stored.data.images[0].sha256 as string}`;
+    const stored = (await (await fetch(`${gw.url}/api/detections/${det.body.detection_id}`, { headers: { authorization: basic('ops', 'right-pass') } })).json()) as { data: { images: { sha256: string }[] } };
+    const image = `/api/images/${stored.data.images[0]!.sha256}`;
     assert.equal((await fetch(`${gw.url}/api/statistics`)).status, 200, 'the deployed cameras\' probe stays open');
     assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
     for (const path of ['/', '/api/records', `/api/detections/${det.body.detection_id}`, '/metrics', image]) {
@@ -27,7 +27,7 @@ test('viewer login protects the status page, its feed, read-back and metrics —
     }
     const missing = await fetch(`${gw.url}/api/images/${'0'.repeat(64)}`, { headers: { authorization: basic('ops', 'right-pass') } });
     assert.equal(missing.status, 404);
-    assert.equal((await missing.json()).error.code, 'NOT_FOUND');
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
     const anonymous = io(`${gw.url}/status`, { transports: ['websocket'], reconnection: false });
     const refused = await new Promise<Error>((ok) => anonymous.once('connect_error', ok));
     assert.match(refused.message, /login required/);
