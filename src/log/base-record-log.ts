@@ -163,6 +163,7 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async findDuplicate(dedupeKey: string): Promise<AppendResult | undefined> {
+    this.check('read');
     const pending = this.pendingByKey.get(dedupeKey);
     if (pending) return pending.then((r) => ({ ...r, duplicate: true }), () => undefined);
     const [hit] = await this.read(() => this._dedupe([dedupeKey]));
@@ -170,15 +171,18 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async get(seq: number): Promise<StoredRecord | undefined> {
+    this.check('read');
     return (await this.read(() => this._get([seq])))[0];
   }
 
   async getById(id: string): Promise<StoredRecord | undefined> {
+    this.check('read');
     const seq = await this.read(() => this._seqOfId(id));
     return seq === undefined ? undefined : this.get(seq);
   }
 
   async readAfter(afterSeq: number, limit: number, kinds?: readonly RecordKind[]): Promise<StoredRecord[]> {
+    this.check('read');
     if (limit <= 0) return [];
     if (!kinds) return this.range(Math.max(0, afterSeq), limit);
     const out: StoredRecord[] = [];
@@ -219,7 +223,8 @@ export abstract class BaseRecordLog implements RecordLog {
     this.tail = [];
   }
 
-  readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+  async readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+    this.check('read');
     return this.read(() => this._rangeBefore(beforeSeq, limit));
   }
 
@@ -228,33 +233,40 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async getCursor(consumer: string): Promise<number> {
+    this.check('read');
     return (await this.read(() => this._getCursor(consumer))) ?? 0;
   }
 
   /** Not synced: a power cut may move a cursor back (re-delivery), never forward. */
-  setCursor(consumer: string, seq: number): Promise<void> {
+  async setCursor(consumer: string, seq: number): Promise<void> {
+    this.check('write');
     return this.write(() => this._putCursor(consumer, seq));
   }
 
   async getState<T>(key: string): Promise<T | undefined> {
+    this.check('read');
     return (await this.read(() => this._getState(key))) as T | undefined;
   }
 
-  setState(key: string, value: unknown): Promise<void> {
+  async setState(key: string, value: unknown): Promise<void> {
+    this.check('write');
     return this.write(() => this._putState(key, value));
   }
 
-  tableWrite(table: TableName, ops: TableOp[], opts: { sync?: boolean } = {}): Promise<void> {
-    if (ops.length === 0) return Promise.resolve();
+  async tableWrite(table: TableName, ops: TableOp[], opts: { sync?: boolean } = {}): Promise<void> {
+    this.check('write');
+    if (ops.length === 0) return;
     return this.write(() => this._tableWrite(table, ops, opts.sync ?? false));
   }
 
-  tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
+  async tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
+    this.check('read');
     return this.read(() => this._tableRead(table, range));
   }
 
-  tableGet(table: TableName, keys: string[]): Promise<unknown[]> {
-    if (keys.length === 0) return Promise.resolve([]);
+  async tableGet(table: TableName, keys: string[]): Promise<unknown[]> {
+    this.check('read');
+    if (keys.length === 0) return [];
     return this.read(() => this._tableGet(table, keys));
   }
 
@@ -278,6 +290,7 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async imageRefs(sha256s: string[]): Promise<number[]> {
+    this.check('read');
     return sha256s.length === 0 ? [] : this.read(() => this._refs(sha256s));
   }
 
@@ -296,6 +309,7 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async pruneDedupe(before: number): Promise<number> {
+    this.check('write');
     // In pages, each deleted under the write lock after a re-check, so an entry an append
     // has just renewed is never dropped, and ingest waits at most one page.
     let pruned = 0;
@@ -314,11 +328,13 @@ export abstract class BaseRecordLog implements RecordLog {
     }
   }
 
-  compact(): Promise<void> {
+  async compact(): Promise<void> {
+    this.check('write');
     return this.write(() => this._compact());
   }
 
   async park(entry: ParkedRecord): Promise<void> {
+    this.check('write');
     await this.write(() => this._putParked(entry.consumer, entry.seq, entry));
     const byConsumer = this.parked_.get(entry.consumer) ?? new Map<number, ParkedRecord>();
     byConsumer.set(entry.seq, entry);
@@ -326,6 +342,7 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async unpark(consumer: string, seq: number): Promise<boolean> {
+    this.check('write');
     if (!this.parked_.get(consumer)?.has(seq)) return false;
     await this.write(() => this._putParked(consumer, seq, undefined));
     this.parked_.get(consumer)?.delete(seq);
@@ -333,16 +350,18 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   async parked(consumer?: string): Promise<ParkedRecord[]> {
-    if (this.health_.state === 'closed' || this.health_.state === 'new') throw refusalOf(this.health_);
+    this.check('read');
     const lists = consumer === undefined ? [...this.parked_.values()] : [this.parked_.get(consumer) ?? new Map()];
     return lists.flatMap((m) => [...m.values()]).sort((a, b) => a.seq - b.seq);
   }
 
-  addCheckpoint(cp: Checkpoint): Promise<void> {
+  async addCheckpoint(cp: Checkpoint): Promise<void> {
+    this.check('write');
     return this.write(() => this._putCheckpoint(cp));
   }
 
-  checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
+  async checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
+    this.check('read');
     return this.read(() => this._checkpoints(afterSeq, limit));
   }
 
@@ -441,6 +460,17 @@ export abstract class BaseRecordLog implements RecordLog {
     } catch (err) {
       throw err instanceof GatewayError ? err : new GatewayError('STORE_UNAVAILABLE', 'reading the store failed', { cause: err, retryAfter: 5 });
     }
+  }
+
+  /**
+   * The gate of every public method, as abstract-level's: writes need an open log; reads an
+   * open one or one that failed a write (its backend still reads). New, closing, closed and
+   * recovering refuse. The log's own work during close (the last group commits) goes
+   * through read()/write() below, which also let 'closing' pass.
+   */
+  private check(op: 'read' | 'write'): void {
+    const s = this.health_.state;
+    if (s !== 'open' && !(op === 'read' && s === 'failed')) throw refusalOf(this.health_);
   }
 
   /** Every backend write goes through here: the first failure latches (see top). */

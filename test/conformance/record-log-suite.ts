@@ -257,21 +257,37 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const { log, cleanup } = await factory.create();
       await assert.rejects(log.append(sampleRecord()), { code: 'STORE_UNAVAILABLE' }, 'before open');
       await log.open();
-      const [r] = [await log.append(sampleRecord())];
-      const closing = log.close();
-      await assert.rejects(log.append(sampleRecord()), { code: 'STORE_UNAVAILABLE' }, 'while closing');
-      await closing;
-      assert.equal(log.health().state, 'closed');
+      const r = await log.append(sampleRecord());
+      const parked = { consumer: 'uplink', seq: r.seq, id: r.id, reason: 'refused', detail: 'test', at: new Date().toISOString() };
+      await log.park(parked);
+      const cp = { gateway_id: 'g', seq: r.seq, hash: 'h', time: new Date().toISOString(), signature: 's', public_key: 'k', key_fingerprint: 'f' };
+      // Every public method, with arguments that would succeed on an open log (empty lists
+      // and a read at the end of the log included: those once answered without a check).
       const calls: [string, () => Promise<unknown>][] = [
         ['append', () => log.append(sampleRecord())], ['findDuplicate', () => log.findDuplicate('k')],
-        ['get', () => log.get(r!.seq)], ['getById', () => log.getById(r!.id)], ['readAfter', () => log.readAfter(0, 1)],
+        ['get', () => log.get(r.seq)], ['getById', () => log.getById(r.id)], ['readAfter', () => log.readAfter(0, 1)],
+        ['readAfter at the end', () => log.readAfter(r.seq, 1)], ['readAfter limit 0', () => log.readAfter(0, 0)],
+        ['readBefore', () => log.readBefore(10, 1)],
         ['getCursor', () => log.getCursor('x')], ['setCursor', () => log.setCursor('x', 1)], ['getState', () => log.getState('x')],
         ['setState', () => log.setState('x', 1)], ['evict', () => log.evict({ reason: 'delivered_records', remove: [], stripImages: [] })],
-        ['imageRefs', () => log.imageRefs(['a'])], ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
-        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableRead', () => log.tableRead('hotlist', {})], ['tableGet', () => log.tableGet('hotlist', ['a'])],
-        ['readBefore', () => log.readBefore(10, 1)],
+        ['imageRefs', () => log.imageRefs(['a'])], ['imageRefs of none', () => log.imageRefs([])],
+        ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
+        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableWrite of none', () => log.tableWrite('hotlist', [])],
+        ['tableRead', () => log.tableRead('hotlist', {})], ['tableGet', () => log.tableGet('hotlist', ['a'])], ['tableGet of none', () => log.tableGet('hotlist', [])],
+        ['park', () => log.park({ ...parked, seq: r.seq + 100 })], ['unpark', () => log.unpark('uplink', r.seq)], ['parked', () => log.parked()],
+        ['addCheckpoint', () => log.addCheckpoint(cp)], ['checkpoints', () => log.checkpoints(0, 10)],
+        ['removeUnreferencedImages', () => log.removeUnreferencedImages(['a'.repeat(64)])],
       ];
-      for (const [name, call] of calls) await assert.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
+      // Closing: an append in flight holds close() open; every call made meanwhile refuses.
+      const inFlight = log.append(sampleRecord());
+      const closing = log.close();
+      assert.equal(log.health().state, 'closing');
+      const whileClosing = calls.map(([name, call]) => [name, call()] as const);
+      for (const [name, p] of whileClosing) await assert.rejects(p, { code: 'STORE_UNAVAILABLE' }, `${name} while closing`);
+      assert.ok((await inFlight).seq > r.seq, 'the append accepted before close() is written');
+      await closing;
+      assert.equal(log.health().state, 'closed');
+      for (const [name, call] of calls) await assert.rejects(call(), { code: 'STORE_UNAVAILABLE' }, `${name} when closed`);
       cleanup();
     });
 
