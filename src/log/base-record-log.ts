@@ -487,6 +487,10 @@ export abstract class BaseRecordLog implements RecordLog {
     }
   }
 
+  writeFailed(err: unknown): void {
+    this.fail(err);
+  }
+
   private fail(err: unknown): void {
     // A failed batch's seqs are skipped, but it may surface after LevelDB's recovery:
     // from here on only the store says what is there.

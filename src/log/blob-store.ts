@@ -28,7 +28,9 @@ export class BlobStore implements ImageFiles {
   private readonly pins = new Map<string, number>();
   private readonly deleting = new Map<string, Promise<void>>();
 
-  constructor(private readonly dir: string) {}
+  /** `onWriteFailure`: told of every failed write, so the store stops acks and says why
+   *  (a full disk met by an image file is as full as one met by the log). */
+  constructor(private readonly dir: string, private readonly onWriteFailure?: (err: unknown) => void) {}
 
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -90,6 +92,7 @@ export class BlobStore implements ImageFiles {
       }
       for (const d of dirsToSync) await syncDir(d);
     } catch (err) {
+      this.onWriteFailure?.(err);
       throw writeError(err); // a full disk is 507 STORE_FULL, anything else 503
     }
   }

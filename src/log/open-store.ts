@@ -54,7 +54,9 @@ export interface Store {
 export function createStore(dataDir: string, o: StoreOptions): Store {
   const dir = resolve(dataDir);
   makeDataDir(dir);
-  const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'));
+  // A failed image write latches the log as its own failed write would (DESIGN: any failed
+  // store write stops acks and makes /readyz say why, then the store is reopened).
+  const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'), (err) => log.writeFailed(err));
   const log = o.log ?? new LevelRecordLog({
     location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, chain: o.chain,
   });

@@ -193,6 +193,8 @@ export interface RecordLog {
   /** One camera's row (cheap: for per-record callers that must not build stats()). */
   camera(cameraId: string): CameraSummary | undefined;
   health(): StoreHealth;
+  /** A write beside the log (an image file) failed: latch and recover as for the log's own. */
+  writeFailed(err: unknown): void;
   /** Called on every change of health; returns an unsubscribe. */
   onHealth(listener: (h: StoreHealth) => void): () => void;
 }

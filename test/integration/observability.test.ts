@@ -5,6 +5,7 @@ import { connectCamera } from '../helpers/socket-clients.js';
 import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/payloads.js';
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { scrape } from '../helpers/metrics.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 
 test('metrics count accepted, duplicate and rejected messages by transport and code', async () => {
   const gw = await startTestGateway({ http: { maxMessageBytes: '64KiB' }, mqtt: { enabled: true, host: '127.0.0.1', port: 0 } });
@@ -29,7 +30,10 @@ test('metrics count accepted, duplicate and rejected messages by transport and c
     assert.equal(after('lprgw_ingest_rejections_total', { transport: 'rest', code: 'PAYLOAD_TOO_LARGE' }), 1);
     assert.equal(after('lprgw_ingest_rejections_total', { transport: 'socketio', code: 'PAYLOAD_TOO_LARGE' }), 1);
     assert.equal(after('lprgw_log_last_seq'), gw.gateway.log.lastSeq());
-    assert.ok(after('lprgw_consumer_lag_records', { consumer: 'local' }) >= 0);
+    assert.equal(after.count('lprgw_consumer_lag_records', { consumer: 'local' }), 1, 'the local consumer has a lag sample');
+    // Everything stored is delivered to the local broker, and the lag says so.
+    await waitUntil(async () => (await scrape(gw.url))('lprgw_consumer_lag_records', { consumer: 'local' }) === 0, 10_000, 'the local consumer lag to reach 0');
+    assert.equal((await scrape(gw.url))('lprgw_consumer_lag_records', { consumer: 'local' }), gw.gateway.log.lastSeq() - gw.gateway.deliveredSeq());
     assert.equal(after('lprgw_uplink_connected'), 0);
   } finally {
     await gw.stop();

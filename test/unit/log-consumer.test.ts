@@ -141,7 +141,11 @@ test('caught up while a batch is being synced: the consumer waits for it, never 
   await waitUntil(() => log.lastSeq() === 2, 5000, 'seq 2 reserved');
   const readsWhileHeld = log.reads;
   consumer.setWindow(8); // wakes the loop, as its heartbeat or a finished send would
-  await sleep(50); // the batch stays unsynced: its seq is counted, its record not readable
+  // The batch stays unsynced: its seq is counted, its record not readable. The woken loop
+  // reads once, finds nothing, and must then wait: counted over 50 turns of the event loop
+  // (not a span of time), a loop that reads again on every turn or microtask shows here.
+  await waitUntil(() => log.reads > readsWhileHeld, 5000, 'the woken loop to read');
+  for (let turn = 0; turn < 50; turn++) await new Promise((ok) => setImmediate(ok));
   assert.ok(log.reads - readsWhileHeld <= 2, `${log.reads - readsWhileHeld} reads while the batch was held`);
   release();
   await appending;
