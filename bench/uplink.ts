@@ -56,7 +56,10 @@ const UPSTREAM = ['max_queued_messages 0'];
 
 async function startMosquitto(dir: string, name: string, port: number, extra: string[] = []): Promise<ChildProcess> {
   const conf = join(dir, `${name}.conf`);
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest none', ...extra].join('\n'));
+  // As root, Mosquitto drops to the mosquitto user, who cannot write its persistence file
+  // into our 0700 temp dir; stay root so the reference persists as configured.
+  const asRoot = process.getuid?.() === 0 ? ['user root'] : [];
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest none', ...asRoot, ...extra].join('\n'));
   const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((ok) => {

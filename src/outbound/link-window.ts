@@ -19,6 +19,10 @@ const SPAN = 5;
 
 export class LinkWindow {
   private count = 0;
+  private bytes = 0;
+  /** The last SPAN resizes that carried bytes: [bytes acknowledged, ms]. Idle ones are left
+   *  out, so a quiet minute does not make a fast link look slow (see bytesPerMs). */
+  private readonly busy: [bytes: number, ms: number][] = [];
   /** The last SPAN resizes: [messages acknowledged, ms]. */
   private readonly recent: [count: number, ms: number][] = [];
   private since: number;
@@ -46,6 +50,32 @@ export class LinkWindow {
     this.count += 1;
   }
 
+  /** Bytes of any message (either lane) were acknowledged: what the delivery rate counts. */
+  delivered(bytes: number): void {
+    this.bytes += bytes;
+  }
+
+  /**
+   * Bytes per ms the link delivered while it carried traffic, over the last few resizes
+   * that did; undefined until something was measured (or after resetRate). A lower bound on
+   * what the link can do, which is the safe side for a PUBACK deadline built on it.
+   */
+  bytesPerMs(): number | undefined {
+    let bytes = 0;
+    let ms = 0;
+    for (const [b, m] of this.busy) {
+      bytes += b;
+      ms += m;
+    }
+    return bytes > 0 && ms > 0 ? bytes / ms : undefined;
+  }
+
+  /** A new connection may take another path: measure it afresh. */
+  resetRate(): void {
+    this.busy.length = 0;
+    this.bytes = 0;
+  }
+
   /** Sizes the window from what was acknowledged lately, and returns it. */
   resize(): number {
     const t = this.now();
@@ -55,6 +85,11 @@ export class LinkWindow {
     this.recent.push([this.count, ms]);
     if (this.recent.length > SPAN) this.recent.shift();
     this.count = 0;
+    if (this.bytes > 0) {
+      this.busy.push([this.bytes, ms]);
+      if (this.busy.length > SPAN) this.busy.shift();
+      this.bytes = 0;
+    }
     let count = 0;
     let span = 0;
     for (const [c, m] of this.recent) {

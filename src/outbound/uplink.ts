@@ -68,8 +68,13 @@ interface AwaitedAck {
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
-/** Slowest link the PUBACK deadline allows for (bytes/s): 1.5 MB then gets ~6 min. */
+/** Slowest link the PUBACK deadline allows for (bytes/s) while nothing has been measured:
+ *  1.5 MB then gets ~6 min. */
 const MIN_LINK_RATE = 4096;
+/** Once the link's delivery rate is measured, a PUBACK is due within this much plus
+ *  DEADLINE_MARGIN times the time the bytes ahead of it take at that rate. */
+const MEASURED_BASE_MS = 3000;
+const DEADLINE_MARGIN = 4;
 const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
@@ -204,13 +209,19 @@ export class Uplink {
   }
 
   /**
-   * QoS 1 publish that fails when its PUBACK does not come in time: ackTimeout plus the
-   * time the bytes ahead of it (and its own) need on the slowest link we allow for, so a
-   * slow link is not mistaken for a wedged connection.
+   * QoS 1 publish that fails when its PUBACK does not come in time. While the link's
+   * delivery rate is unknown: ackTimeout plus the time the bytes ahead of it (and its own)
+   * need on the slowest link we allow for, so a slow link is not taken for a wedged
+   * connection. Once measured (link-window.ts): a few seconds plus a margin on the time
+   * those bytes take at the measured rate, never longer than the first. A lost PUBACK on a
+   * LAN-fast link took ackTimeout plus bytes at 4 kB/s (about 93 s) to notice.
    */
   private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
     const bytes = messageBytes(topic, payload);
-    const ms = Math.round(this.opts.ackTimeoutMs + ((this.bytesInFlight + bytes) * 1000) / MIN_LINK_RATE);
+    const ahead = this.bytesInFlight + bytes;
+    const unmeasured = this.opts.ackTimeoutMs + (ahead * 1000) / MIN_LINK_RATE;
+    const rate = this.linkWindow.bytesPerMs();
+    const ms = Math.round(rate === undefined ? unmeasured : Math.min(unmeasured, MEASURED_BASE_MS + (DEADLINE_MARGIN * ahead) / rate));
     this.bytesInFlight += bytes;
     return new Promise<void>((ok, fail) => {
       const waiting: AwaitedAck = {
@@ -218,8 +229,9 @@ export class Uplink {
         settle: (err) => {
           if (!this.awaitingAck.delete(waiting)) return; // settled already (timed out)
           this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
-          if (err) fail(err);
-          else ok();
+          if (err) return fail(err);
+          this.linkWindow.delivered(bytes);
+          ok();
         },
       };
       this.awaitingAck.add(waiting);
@@ -406,6 +418,7 @@ export class Uplink {
       drained();
     };
     // Not an async function: this runs per message of a drain, and every await is a promise.
+    this.linkWindow.resetRate();
     const resizing = setInterval(() => this.meta.setWindow(this.linkWindow.resize()), LINK_RESIZE_MS);
     const delivered = () => {
       this.linkWindow.acked();

@@ -1,6 +1,6 @@
 // A real Mosquitto broker on a loopback port, stoppable and restartable on the same port,
 // playing the cloud broker. Persistence on (saved at stop) so that a test subscriber's
-// persistent session keeps what arrives while it reconnects.
+// persistent session keeps what arrives while it reconnects, across a restart of the broker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -24,7 +24,12 @@ export class Mosquitto {
     writeFileSync(conf, [
       `listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'persistence true',
       `persistence_location ${this.tmp.dir}/`, 'max_queued_messages 0', 'max_inflight_messages 0',
-      'log_dest none', extraConfig,
+      'log_dest none',
+      // As root, Mosquitto drops to the mosquitto user, which cannot write into this 0700
+      // temp dir: persistence silently did nothing, and a subscriber's persistent session
+      // (and what queued for it) vanished with a restart of this broker. Stay root here.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      extraConfig,
     ].join('\n'));
     this.child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {

@@ -44,3 +44,55 @@ test('a missing PUBACK ends the connection and the record is resent on the next 
     server.close();
   }
 });
+
+test('one PUBACK lost on a fast link: noticed from the measured delivery rate, the record arrives within 10 s (ackTimeout 30 s)', async () => {
+  let connections = 0;
+  let swallowed = 0;
+  const arrived = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    connections += 1;
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    const send = (packet: object) => socket.write(mqttPacket.generate(packet as mqttPacket.Packet));
+    parser.on('packet', (p: mqttPacket.Packet) => {
+      if (p.cmd === 'connect') send({ cmd: 'connack', returnCode: 0, sessionPresent: false });
+      if (p.cmd === 'pingreq') send({ cmd: 'pingresp' });
+      if (p.cmd !== 'publish' || p.qos !== 1) return;
+      const json = p.topic.endsWith('/detection') ? (JSON.parse(p.payload.toString()) as { detection_id: string; marker?: string }) : undefined;
+      const id = json?.detection_id;
+      // Exactly one PUBACK is lost: the marked record's, the first time it comes.
+      if (json?.marker === 'lose-my-puback' && swallowed === 0) {
+        swallowed += 1;
+        return;
+      }
+      if (id !== undefined && !arrived.has(id)) arrived.set(id, Date.now());
+      send({ cmd: 'puback', messageId: p.messageId });
+    });
+    socket.on('data', (d) => parser.parse(d));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as { port: number }).port;
+  const gw = await startTestGateway({ uplink: { url: `mqtt://127.0.0.1:${port}`, ackTimeout: '30s', images: false }, mqtt: { enabled: false } });
+  try {
+    // Traffic first, so the link's rate is measured.
+    const warm: string[] = [];
+    for (let i = 0; i < 200; i++) warm.push((await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'fast' }))).body.detection_id);
+    for (let i = 0; i < 200 && !warm.every((id) => arrived.has(id)); i++) await sleep(25);
+    assert.ok(warm.every((id) => arrived.has(id)), 'the warm-up arrived');
+    const sentAt = Date.now();
+    const res = await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'fast', marker: 'lose-my-puback' }));
+    const target = res.body.detection_id as string;
+    for (let i = 0; i < 300 && !arrived.has(target); i++) await sleep(50);
+    assert.equal(swallowed, 1, 'its first PUBACK was lost');
+    assert.ok(arrived.has(target), `not delivered after ${Date.now() - sentAt} ms (${connections} connections)`);
+    assert.ok(arrived.get(target)! - sentAt <= 10_000, `delivered ${arrived.get(target)! - sentAt} ms after it was sent`);
+    assert.ok(connections >= 2, 'the connection was given up and made again');
+  } finally {
+    await gw.stop();
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
+});

@@ -75,3 +75,26 @@ test('quiet: no acknowledgements bring the window back to min, never below; max 
   // A resize with no time passed changes nothing.
   assert.equal(small.w.resize(), 20);
 });
+
+test('the delivery rate for PUBACK deadlines: measured while busy, kept across idle spells, forgotten on reset', () => {
+  const clock = { t: 0 };
+  const w = new LinkWindow(OPTS, () => clock.t);
+  assert.equal(w.bytesPerMs(), undefined, 'nothing measured yet');
+  for (let i = 0; i < 5; i++) {
+    w.delivered(125_000); // 125 kB per 100 ms: 1,250 bytes/ms
+    clock.t += RESIZE_MS;
+    w.resize();
+  }
+  assert.equal(w.bytesPerMs(), 1250);
+  for (let i = 0; i < 50; i++) {
+    clock.t += RESIZE_MS; // five seconds with nothing to send
+    w.resize();
+  }
+  assert.equal(w.bytesPerMs(), 1250, 'a quiet spell does not make the link look slow');
+  w.delivered(1000); // a trickle: one small message in a resize period
+  clock.t += RESIZE_MS;
+  w.resize();
+  assert.ok(w.bytesPerMs()! < 1250, 'a slower period lowers it');
+  w.resetRate();
+  assert.equal(w.bytesPerMs(), undefined, 'a new connection measures afresh');
+});
