@@ -15,7 +15,7 @@ import { MqttCollector } from '../helpers/mqtt-collector.js';
 import { contractDetection, fakeJpeg, getJson } from '../helpers/payloads.js';
 import { SmallDisk } from '../helpers/small-disk.js';
 import { connectCamera } from '../helpers/socket-clients.js';
-import { rng } from '../helpers/wait-and-seed.js';
+import { rng, waitUntil } from '../helpers/wait-and-seed.js';
 
 const WINDOW = 50;
 const CYCLES = 4;
@@ -121,17 +121,14 @@ test('fault campaign: a filling disk, SIGKILLs and a live uplink lose no acknowl
     }
     disk.free();
   })();
+  // A gateway killed on a full disk must come up again on it (refusing with 507 until the
+  // store opens): a start that fails there is a crash loop under systemd.
   const start = async (): Promise<GatewayProcess> => {
-    // A store that cannot even open on a full disk makes start-up fail; systemd would
-    // restart it, and so does this loop.
-    for (let i = 0; ; i++) {
-      try {
-        return await spawnGateway(env);
-      } catch (err) {
-        tally.failedStarts += 1;
-        if (i >= 20) throw err;
-        await sleep(300);
-      }
+    try {
+      return await spawnGateway(env);
+    } catch (err) {
+      tally.failedStarts += 1;
+      throw err;
     }
   };
   let gw: GatewayProcess | undefined;
@@ -151,6 +148,7 @@ test('fault campaign: a filling disk, SIGKILLs and a live uplink lose no acknowl
     await filler;
     gw = await start();
     // A marker per camera, sent last: once the cloud has all three, everything before is there too.
+    await waitUntil(async () => (await getJson(`${gw!.url}/readyz`)).status === 200, 20_000, 'the store to open once the disk has room');
     const markers = await Promise.all(cams.map(async (cam) => {
       const r = await fetch(`${gw!.url}/api/detection`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(cam, undefined)) });
       const reply = (await r.json()) as { detection_id: string };
@@ -165,6 +163,7 @@ test('fault campaign: a filling disk, SIGKILLs and a live uplink lose no acknowl
     t.diagnostic(summary);
     const acked = cams.flatMap((c) => c.acked);
     assert.ok(acked.length > 100, `too little traffic to prove anything (${summary})`);
+    assert.equal(tally.failedStarts, 0, `every start came up, full disk or not (${summary})`);
     for (const c of cams) {
       assert.equal(c.hung, 0, `${c.id}: ${c.hung} requests hung (${summary})`);
       for (const status of c.statuses.keys()) assert.ok([200, 503, 507].includes(status), `${c.id} got HTTP ${status} (${summary})`);
@@ -194,6 +193,71 @@ test('fault campaign: a filling disk, SIGKILLs and a live uplink lose no acknowl
     }
     await sub.close();
     await cloud.dispose();
+    disk.dispose();
+  }
+});
+
+test('fault campaign: a fast stream of large images against a disk floor, with SIGKILLs: refused at the floor, never ENOSPC, nothing acked lost', async (t) => {
+  const seed = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
+  const random = rng(seed);
+  const between = (lo: number, hi: number) => lo + random() * (hi - lo);
+  const MB = 1024 * 1024;
+  const disk = SmallDisk.mount(96 * MB);
+  const floor = 32 * MB;
+  const image = 1536 * 1024;
+  const config = join(disk.dir, 'gw.yaml');
+  writeFileSync(config, `http:\n  rateLimit: 0\nstore:\n  diskFreeMinBytes: ${floor}\n  maxBytes: 1GB\n`);
+  const env = { LPRGW_DATA_DIR: join(disk.dir, 'data'), LPRGW_CONFIG: config, LPRGW_GATEWAY_ID: 'floor-campaign' };
+  let lowest = disk.freeBytes();
+  const sampler = setInterval(() => (lowest = Math.min(lowest, disk.freeBytes())), 2);
+  const acked: string[] = [];
+  const statuses = new Map<number, number>();
+  const logs: string[] = [];
+  let gw: GatewayProcess | undefined;
+  try {
+    for (let cycle = 0; cycle < 3; cycle++) {
+      gw = await spawnGateway(env);
+      let running = true;
+      // Three cameras, each sending its next distinct image as soon as the last is answered.
+      const sender = async (n: number) => {
+        while (running) {
+          const msg = contractDetection({ camera_id: `big-${n}`, annotated_image: fakeJpeg(image).toString('base64') });
+          const res = await fetch(`${gw!.url}/api/detection`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(msg), signal: AbortSignal.timeout(HANG_MS),
+          }).catch(() => undefined);
+          if (!res) return; // the gateway was killed
+          const reply = (await res.json().catch(() => ({}))) as { detection_id?: string };
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 200 && reply.detection_id) acked.push(reply.detection_id);
+          else assert.ok(res.headers.get('retry-after'), `a ${res.status} without Retry-After`);
+        }
+      };
+      const senders = [0, 1, 2].map(sender);
+      await sleep(between(1500, 3000));
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+      logs.push(...gw.logs);
+      running = false;
+      await Promise.all(senders);
+    }
+    gw = await spawnGateway(env);
+    clearInterval(sampler);
+    const summary = `seed ${seed}: ${acked.length} acked, statuses ${JSON.stringify(Object.fromEntries(statuses))}, lowest free ${lowest}, floor ${floor}`;
+    t.diagnostic(summary);
+    assert.ok((statuses.get(507) ?? 0) > 0, `the stream reached the floor (${summary})`);
+    for (const status of statuses.keys()) assert.ok([200, 507].includes(status), `HTTP ${status} (${summary})`);
+    assert.ok(lowest >= floor - image * 1.5, `free space fell to ${lowest} (${summary})`);
+    const enospc = [...logs, ...gw.logs].filter((l) => /ENOSPC|no space left|store write failed/i.test(l));
+    assert.deepEqual(enospc, [], `nothing written met ENOSPC (${summary})`);
+    const missing = [];
+    for (const id of acked) if ((await getJson(`${gw.url}/api/detections/${id}`)).status !== 200) missing.push(id);
+    assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged ids not in the store (${summary})`);
+  } finally {
+    clearInterval(sampler);
+    if (gw && gw.child.exitCode === null) {
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+    }
     disk.dispose();
   }
 });
