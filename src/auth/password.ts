@@ -1,7 +1,7 @@
 // Password hashes for the people and programs that log in (viewer, broker users):
 // "scrypt$<salt b64>$<hash b64>", made by `lpr-gateway hash-password`. Checking runs scrypt
 // in libuv's thread pool, never on the event loop: a synchronous check held every camera's
-// ack for 43 ms per request (docs/OPERATIONS.md, "Logins never hold an ack").
+// ack for 43 ms per request (README.md, "Operating it": logins).
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export function hashPassword(password: string, salt: Buffer = randomBytes(16)): string {

@@ -1,7 +1,7 @@
 // Where the process's log lines go (stdout): a destination that never makes the caller
 // wait. pino's default destination writes synchronously and retries a write that cannot
 // go through, so stdout on a full disk or a pipe nobody reads froze the whole gateway —
-// no acks, SIGTERM ignored (docs/OPERATIONS.md, "Logging never stops the gateway").
+// no acks, SIGTERM ignored (README.md, "Operating it": logs).
 // Here a line is queued in a bounded buffer and written asynchronously; when the buffer is
 // full or a write fails, lines are dropped and counted (lprgw_log_lines_dropped_total), and
 // once writing works again one line says how many were lost.
