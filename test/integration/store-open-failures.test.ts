@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { scrape } from '../helpers/metrics.js';
 import { contractDetection, getJson, postJson } from '../helpers/payloads.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { cli } from '../helpers/run-cli.js';
 import { SmallDisk } from '../helpers/small-disk.js';
 import { connectCamera } from '../helpers/socket-clients.js';
@@ -68,6 +69,18 @@ test('a full disk at start: the gateway comes up refusing with 507, and serves w
     try {
       await refusesWithReason(gw, 'STORE_FULL', /disk full, \d+ bytes free/);
       assert.equal(gw.child.exitCode, null, 'still running');
+      // The status page says it too, where an operator looks first.
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(gw.url);
+        const banner = page.locator('#store-problem');
+        await banner.waitFor({ state: 'visible', timeout: 15_000 });
+        assert.match(await banner.textContent() ?? '', /Not accepting camera records.*disk full, \d+ bytes free/);
+        if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'status-store-full.png') });
+      } finally {
+        await browser.close();
+      }
 
       disk.free();
       const freedAt = Date.now();
