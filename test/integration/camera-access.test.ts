@@ -56,7 +56,9 @@ test('known-cameras-only mode refuses strangers', async () => {
 });
 
 test('per-client rate limit answers 429 with Retry-After, then lets the client in again', async () => {
-  const gw = await startTestGateway({ http: { rateLimit: 5, rateBurst: 5 } });
+  // One token every 2 s: the requests below cannot earn a new one on a busy box (at 5/s, a
+  // loaded CI machine taking 200 ms per request did, and the sixth was let through).
+  const gw = await startTestGateway({ http: { rateLimit: 0.5, rateBurst: 5 } });
   try {
     const statuses = [];
     for (let i = 0; i < 7; i++) statuses.push((await post(gw.url, contractDetection())).status);

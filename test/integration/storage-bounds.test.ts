@@ -123,7 +123,7 @@ test('age retention: delivered records past store.retainDelivered are removed', 
       return (await getJson(`${gw.url}/api/detections/${id}`)).status === 404;
     }, 'age retention to remove the delivered record');
     assert.ok(Date.now() - storedAt >= 1000, `removed ${Date.now() - storedAt} ms after it was stored, before store.retainDelivered`);
-    assert.equal(removed, 1);
+    assert.ok(removed >= 1, `removed ${removed}`);
     const [fresh] = await ingestWithImages(gw.url, 1, 1000);
     await gw.gateway.sweep();
     assert.equal((await getJson(`${gw.url}/api/detections/${fresh}`)).status, 200);
