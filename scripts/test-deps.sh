@@ -8,6 +8,7 @@ PACKAGES=(
   mosquitto mosquitto-clients          # local and cloud MQTT broker, mosquitto_sub
   rabbitmq-server nats-server          # the other cloud brokers (interop)
   python3-socketio python3-websocket python3-requests curl   # real camera clients
+  python3-flask-socketio python3-eventlet                    # a central LPR server to forward to
   chromium fonts-thai-tlwg             # the status page in a browser, Thai plates
   systemd                              # systemd-analyze verify of the unit file
 )

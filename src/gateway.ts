@@ -42,6 +42,7 @@ import { gatewayStatusDocument, readinessOf, storeProblemOf } from './observabil
 import { storeInUse } from './log/store-failure.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
 import { CloudDownlink } from './outbound/cloud-downlink.js';
+import { Forwarder } from './outbound/forward/forwarder.js';
 import { AlertWatch } from './hotlist/alert-watch.js';
 import { CloudHotlist } from './hotlist/cloud-hotlist.js';
 import { Hotlist } from './hotlist/hotlist.js';
@@ -121,7 +122,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       })
     : undefined;
   const localConsumer = broker ? new LogConsumer({ log, name: 'local', window: 256, logger }) : undefined;
-  const gatewayStatus = (): Record<string, unknown> => gatewayStatusDocument({ gatewayId: config.gatewayId, startedAt, log, uplink, backlog });
+  const gatewayStatus = (): Record<string, unknown> => gatewayStatusDocument({ gatewayId: config.gatewayId, startedAt, log, uplink, backlog, forward: forwardStatus });
   const uplink = config.uplink.url
     ? new Uplink({
         ...config.uplink,
@@ -138,7 +139,17 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, config.gatewayId), logger)
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta, () => uplink.state === 'online') : undefined;
-  const consumers = [localConsumer, ...(uplink?.consumers() ?? [])].filter((c): c is LogConsumer => c !== undefined);
+  // The forward to an existing central LPR server (the cameras' own protocol), beside the uplink.
+  const forwarder = config.forward.url
+    ? new Forwarder({
+        url: config.forward.url, transport: config.forward.transport, headers: config.forward.headers, window: config.forward.window,
+        ca: config.forward.ca ? readFileSync(config.forward.ca) : undefined, timeoutMs: config.forward.timeout, connectTimeoutMs: config.forward.connectTimeout,
+        socketioRetryMs: config.forward.socketioRetry,
+      }, { log, blobs, logger })
+    : undefined;
+  const forwardBacklog = forwarder ? new BacklogMonitor(log, forwarder.consumer, () => forwarder.state === 'online') : undefined;
+  const forwardStatus = (): Record<string, unknown> | null => (forwarder ? { ...forwarder.status(), backlog: forwardBacklog!.snapshot() } : null);
+  const consumers = [localConsumer, ...(uplink?.consumers() ?? []), forwarder?.consumer].filter((c): c is LogConsumer => c !== undefined);
   // Delivered = handed on by every consumer; with no consumer at all, stored is final.
   const deliveredSeq = () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq());
   store.setDeliveredSeq(deliveredSeq);
@@ -146,13 +157,14 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const metrics = new GatewayMetrics({
     log, consumers: () => consumers, uplink, backlog, clocks, logLinesDropped: parts.droppedLogLines, storeUsage: () => store.admission.usage(),
     hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
+    forward: forwarder && forwardBacklog ? { forwarder, backlog: forwardBacklog } : undefined,
   });
   // The store's usage and, while it takes no records, why (every surface says the same).
   const storeStatus = () => ({ ...store.admission.usage(), problem: storeProblemOf(log.health(), store.admission.usage()) ?? null });
   const liveView = new LiveView(log, () => ({
     gateway_id: config.gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
     store: storeStatus(), uplink: gatewayStatus().uplink, backlog: backlog?.snapshot() ?? null,
-    alerts: alerts.open(), clocks: clocks.snapshot(), hotlist_entries: hotlist.size,
+    alerts: alerts.open(), clocks: clocks.snapshot(), hotlist_entries: hotlist.size, forward: forwardStatus(),
   }));
   alerts.onAlert((_a, isNew) => {
     if (isNew) uplink?.pokePriority();
@@ -176,14 +188,20 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createInfoRoutes({
         log, extraStatistics: () => ({
           backlog: backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(), store_health: storeStatus(),
-          hotlist: { entries: hotlist.size, alerts_open: alerts.open().length },
+          hotlist: { entries: hotlist.size, alerts_open: alerts.open().length }, forward: forwardStatus(),
         }),
       }),
       createCameraRoutes({ ingest, cameraAllowed, rateLimit }),
       createRecordRoutes({ log, blobs, viewer }),
       createSearchRoutes({ log, index: plateIndex, alerts, viewer, timeZone: config.camera.timezone }),
       createHotlistRoutes({ hotlist, index: plateIndex, token: config.admin.token, maxImportBytes: config.hotlist.maxImportBytes }),
-      createAdminRoutes({ log, token: config.admin.token, replay: uplink ? (seq) => uplink.replay(seq) : undefined }),
+      createAdminRoutes({
+        log, token: config.admin.token,
+        replay: uplink || forwarder ? async (seq) => {
+          await uplink?.replay(seq);
+          await forwarder?.replay(seq);
+        } : undefined,
+      }),
     ],
   });
   const posts = cameraPosts({ ingest, cameraAllowed, rateLimit, maxMessageBytes: config.http.maxMessageBytes });
@@ -237,6 +255,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
 
   async function publishGatewayStatus(): Promise<void> {
     await backlog?.sample().catch(() => undefined);
+    await forwardBacklog?.sample().catch(() => undefined);
     const status = JSON.stringify(gatewayStatus());
     if (broker) await broker.publish(gatewayStatusTopic(config.gatewayId), status, { retain: true }).catch(() => undefined);
     await uplink?.publishStatus();
@@ -283,9 +302,10 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
         localRun = runLocalDelivery(localConsumer, send, logger);
       }
       await uplink?.start();
+      forwarder?.start();
       await downlink?.start();
       schedules = startSchedules({
-        config, logger, log, blobs, presence, retention, evidence, backlog, publishStatus: () => void statusPublisher.run(),
+        config, logger, log, blobs, presence, retention, evidence, backlogs: [backlog, forwardBacklog], publishStatus: () => void statusPublisher.run(),
       });
     })();
     return startingParts;
@@ -301,6 +321,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     await downlink?.stop();
     logger.debug('stopping uplink');
     await uplink?.stop();
+    await forwarder?.stop();
     logger.debug('stopping local publisher');
     await localRun?.stop();
     logger.debug('stopping broker');

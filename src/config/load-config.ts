@@ -25,6 +25,8 @@ export const ENV_KEYS: Record<string, string> = {
   LPRGW_UPLINK_USERNAME: 'uplink.username',
   LPRGW_UPLINK_PASSWORD: 'uplink.password',
   LPRGW_UPLINK_TOPIC_PREFIX: 'uplink.topicPrefix',
+  LPRGW_FORWARD_URL: 'forward.url',
+  LPRGW_FORWARD_TRANSPORT: 'forward.transport',
   LPRGW_STORE_MAX_BYTES: 'store.maxBytes',
   LPRGW_DISK_FREE_MIN_BYTES: 'store.diskFreeMinBytes',
   LPRGW_STORE_WHEN_FULL: 'store.whenFull',

@@ -26,6 +26,16 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'not a known IANA time zone (e.g. Asia/Bangkok)');
 
+const serverUrl = z.string().refine((v) => {
+  if (v === '') return true;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be empty (no forward) or the central server\'s URL such as http://100.95.46.128:8765 (schemes: http, https)');
+
 /** Schemes mqtt.js connects with; anything else would be retried forever or crash. */
 const BROKER_SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 
@@ -170,6 +180,25 @@ export const configSchema = z.strictObject({
     ackTimeout: duration(30_000),
     /** How often the retained gateway status is refreshed. */
     statusInterval: duration(30_000),
+  }),
+  forward: section({
+    /** An existing central LPR server speaking the cameras' protocol, e.g.
+     *  http://100.95.46.128:8765; empty = no forward (outbound/forward/). */
+    url: serverUrl.default(''),
+    /** auto: Socket.IO first, REST while Socket.IO cannot connect (as the cameras' sender). */
+    transport: z.enum(['auto', 'socketio', 'rest']).default('auto'),
+    /** Extra HTTP headers on every request and Socket.IO handshake (a bearer token, an API key). */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** PEM file of the CA to trust for an https:// server (pinning); empty = the system's. */
+    ca: z.string().default(''),
+    /** Records in flight at most (never more than one per camera): the bound on re-sends
+     *  after a crash or reconnect, since the central server is not idempotent. */
+    window: z.coerce.number().int().min(1).max(1000).default(8),
+    /** An answer missing this long: the record is sent again (after a reconnect). */
+    timeout: duration(30_000),
+    connectTimeout: duration(10_000),
+    /** While on REST because Socket.IO could not connect (transport auto), how often Socket.IO is tried again. */
+    socketioRetry: duration(30_000),
   }),
   hotlist: section({
     /** Matches of one entry at one camera within this window count on one alert. */

@@ -21,7 +21,8 @@ export interface ScheduleDeps {
   retention: StoreRetention;
   publishStatus: () => void;
   evidence: EvidenceCheckpoints | undefined;
-  backlog: BacklogMonitor | undefined;
+  /** The uplink's and the forward's backlogs (either may be off). */
+  backlogs: (BacklogMonitor | undefined)[];
 }
 
 /** Dedupe entries outside the window can never match again: drop them, sweep orphan image files, compact. */
@@ -40,9 +41,9 @@ export function startSchedules(d: ScheduleDeps): { stop(): Promise<void> } {
     cron.schedule(config.store.compactSchedule, () => storeMaintenance(d.log, d.blobs, logger, config.camera.dedupeWindow), { noOverlap: true, name: 'compaction' }),
   ];
   const timers: NodeJS.Timeout[] = [setInterval(d.publishStatus, config.uplink.statusInterval)];
-  const { evidence, backlog } = d;
+  const { evidence } = d;
   if (evidence) timers.push(setInterval(() => void evidence.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint failed')), config.evidence.checkpointInterval));
-  if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
+  for (const backlog of d.backlogs) if (backlog) timers.push(setInterval(() => void backlog.sample(), 5000));
   return {
     async stop() {
       for (const t of tasks) await t.stop();

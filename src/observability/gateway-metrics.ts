@@ -9,6 +9,7 @@ import type { RecordLog } from '../log/record-log.js';
 import type { BacklogMonitor } from '../outbound/backlog-monitor.js';
 import type { LogConsumer } from '../outbound/log-consumer.js';
 import type { Uplink } from '../outbound/uplink.js';
+import type { Forwarder } from '../outbound/forward/forwarder.js';
 
 export interface MetricsSources {
   log: RecordLog;
@@ -20,6 +21,7 @@ export interface MetricsSources {
   /** Log lines the stdout destination could not write (full disk, stalled pipe). */
   logLinesDropped?: (() => number) | undefined;
   storeUsage?: (() => { disk_free_bytes: number }) | undefined;
+  forward?: { forwarder: Forwarder; backlog: BacklogMonitor } | undefined;
 }
 
 export class GatewayMetrics implements IngestObserver {
@@ -40,6 +42,9 @@ export class GatewayMetrics implements IngestObserver {
     });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    // A counter kept elsewhere (a part's own tally), read at scrape time.
+    const counterFrom = (name: string, help: string, read: () => number) =>
+      new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
     gauge('lprgw_log_records', 'Records ever appended to the log', () => sources.log.stats().records);
     gauge('lprgw_log_last_seq', 'Highest seq in the log', () => sources.log.lastSeq());
     gauge('lprgw_log_bytes', 'Approximate bytes ever appended (records and images)', () => sources.log.stats().bytes);
@@ -78,13 +83,24 @@ export class GatewayMetrics implements IngestObserver {
     gauge('lprgw_hotlist_entries', 'Hotlist entries (any source, expired ones included)', () => sources.hotlist?.entries() ?? 0);
     gauge('lprgw_hotlist_alerts_raised', 'Hotlist alerts raised since start', () => sources.hotlist?.alertsRaised() ?? 0);
     gauge('lprgw_hotlist_alerts_collapsed', 'Hotlist matches counted on an open alert since start', () => sources.hotlist?.alertsCollapsed() ?? 0);
-    new Counter({
-      name: 'lprgw_log_lines_dropped_total', help: 'Log lines dropped because the log destination could not be written (full disk, stalled pipe)', registers,
-      collect() {
-        this.reset();
-        this.inc(sources.logLinesDropped?.() ?? 0);
-      },
-    });
+    counterFrom('lprgw_log_lines_dropped_total', 'Log lines dropped because the log destination could not be written (full disk, stalled pipe)', () => sources.logLinesDropped?.() ?? 0);
+    if (sources.forward) {
+      const { forwarder, backlog } = sources.forward;
+      gauge('lprgw_forward_connected', '1 while the central LPR server answers the forward', () => (forwarder.state === 'online' ? 1 : 0));
+      new Gauge({
+        name: 'lprgw_forward_transport', help: 'The transport the forward uses now (1 for the one in use)', labelNames: ['transport'], registers,
+        collect() {
+          this.reset();
+          if (forwarder.transportInUse) this.set({ transport: forwarder.transportInUse }, 1);
+        },
+      });
+      gauge('lprgw_forward_backlog_records', 'Records waiting for the central server', () => backlog.snapshot().records);
+      gauge('lprgw_forward_backlog_bytes', 'Approximate bytes waiting for the central server', () => backlog.snapshot().bytes);
+      gauge('lprgw_forward_backlog_oldest_age_seconds', 'Age of the oldest record waiting for the central server', () => backlog.snapshot().oldest_age_s ?? 0);
+      gauge('lprgw_forward_parked_records', 'Records the central server refused (lpr-gateway parked list)', () => forwarder.parkedCount());
+      counterFrom('lprgw_forward_delivered_total', 'Messages the central server confirmed', () => forwarder.delivered);
+      counterFrom('lprgw_forward_failures_total', 'Forward attempts that failed or were refused', () => forwarder.failures);
+    }
     gauge('lprgw_uplink_drain_rate', 'Uplink deliveries per second (recent)', () => sources.backlog?.snapshot().drain_rate_per_s ?? 0);
   }
 

@@ -13,6 +13,8 @@ export interface StatusSources {
   log: RecordLog;
   uplink: Uplink | undefined;
   backlog: BacklogMonitor | undefined;
+  /** The forward to a central LPR server, when on. */
+  forward?: () => Record<string, unknown> | null;
 }
 
 export function gatewayStatusDocument(s: StatusSources): Record<string, unknown> {
@@ -28,6 +30,7 @@ export function gatewayStatusDocument(s: StatusSources): Record<string, unknown>
         }
       : { state: 'disabled' },
     backlog: s.backlog?.snapshot() ?? null,
+    forward: s.forward?.() ?? { state: 'disabled' },
     cameras: log.stats().cameras.length,
   };
 }

@@ -43,6 +43,7 @@ ${EVENTS_CSS}
   <span><span data-t="uplink">uplink</span> <span id="uplink" class="pill">…</span></span>
   <span id="backlog" class="meta"></span>
   <span id="uplink-detail" class="meta"></span>
+  <span id="forward" class="meta" hidden></span>
   <span id="store" class="meta"></span>
   <span id="about" class="meta"></span>
   <span id="updated" class="meta"></span>
@@ -69,6 +70,7 @@ ${EVENTS_SECTION_HTML}
       parked: 'parked (lpr-gateway parked list)', updated: 'updated', last_seen: 'last seen', per_min: '/min', detections: 'detections',
       store: 'store', of: 'of', quota: 'quota', disk_free: 'disk free', version: 'version', up: 'up',
       store_problem: 'Not accepting camera records (cameras are told to resend later):', since: 'since',
+      forward: 'central server', waiting: 'waiting',
       lost: 'live feed lost, reconnecting…', login: 'login required', no_cameras: 'No camera has sent anything yet.', switch: 'ไทย' },
     th: { title: 'เกตเวย์อ่านป้ายทะเบียน', uplink: 'การส่งขึ้นคลาวด์', connecting: 'กำลังเชื่อมต่อกับเกตเวย์…', rejections: 'ข้อความที่ถูกปฏิเสธล่าสุด',
       never: 'ไม่เคย', s: 'วินาที', min: 'นาที', h: 'ชม.', ago: 'ที่แล้ว', disabled: 'ปิดอยู่', online: 'ออนไลน์', offline: 'ออฟไลน์', unknown: 'ไม่ทราบ', connecting_state: 'กำลังเชื่อมต่อ',
@@ -76,6 +78,7 @@ ${EVENTS_SECTION_HTML}
       parked: 'รายการที่พักไว้ (lpr-gateway parked list)', updated: 'อัปเดต', last_seen: 'เห็นล่าสุด', per_min: '/นาที', detections: 'การตรวจจับ',
       store: 'พื้นที่เก็บ', of: 'จาก', quota: 'โควตา', disk_free: 'ดิสก์ว่าง', version: 'เวอร์ชัน', up: 'ทำงานมา',
       store_problem: 'ไม่รับข้อมูลจากกล้อง (กล้องจะส่งใหม่ภายหลัง):', since: 'ตั้งแต่',
+      forward: 'เซิร์ฟเวอร์กลาง', waiting: 'รอส่ง',
       lost: 'การเชื่อมต่อสดหลุด กำลังเชื่อมต่อใหม่…', login: 'ต้องเข้าสู่ระบบ', no_cameras: 'ยังไม่มีกล้องส่งข้อมูลเข้ามา', switch: 'EN' },
   };
   for (const l of ['en', 'th']) Object.assign(TEXT[l], ${JSON.stringify(EVENTS_TEXT)}[l]);
@@ -115,6 +118,17 @@ ${EVENTS_SCRIPT}
     if (u.last_error) detail.push(t('last_error') + ': ' + u.last_error + (u.last_error_at ? ' ' + t('at') + ' ' + clock(u.last_error_at, zone) : ''));
     if (u.parked) detail.push(u.parked + ' ' + t('parked'));
     document.getElementById('uplink-detail').textContent = detail.join(' · ');
+    const fw = document.getElementById('forward');
+    const f = s.forward;
+    fw.hidden = !f;
+    if (f) {
+      const parts = [t('forward') + ' ' + t(f.state === 'connecting' ? 'connecting_state' : f.state) + (f.transport ? ' (' + f.transport + ')' : '')];
+      if (f.backlog) parts.push(t('waiting') + ' ' + f.backlog.records + ' ' + t('records'));
+      if (f.offline_since) parts.push(t('offline_since') + ' ' + clock(f.offline_since, zone));
+      if (f.last_error) parts.push(t('last_error') + ': ' + f.last_error);
+      if (f.parked) parts.push(f.parked + ' ' + t('parked'));
+      fw.textContent = parts.join(' · ');
+    }
     const st = s.store;
     document.getElementById('store').textContent = st ? t('store') + ' ' + size(st.used_bytes) + ' ' + t('of') + ' ' + size(st.quota_bytes) + ' ' + t('quota') + ' (' + Math.round((100 * st.used_bytes) / Math.max(1, st.quota_bytes)) + ' %) · ' + t('disk_free') + ' ' + size(st.disk_free_bytes) : '';
     const problem = document.getElementById('store-problem');

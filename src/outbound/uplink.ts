@@ -180,9 +180,9 @@ export class Uplink {
       if (p.consumer === this.meta.name) {
         const m = metadataMessage(record, this.deps.gatewayId, this.opts.topicPrefix);
         if (m) await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
-      } else {
+      } else if (p.consumer === this.images.name) {
         await this.sendImages(record, client, (m) => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId }), false);
-      }
+      } else continue; // another upstream's (the forward's)
       await this.deps.log.unpark(p.consumer, seq);
       this.deps.logger.info({ seq, consumer: p.consumer }, 'parked record replayed');
     }

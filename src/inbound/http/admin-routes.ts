@@ -47,7 +47,7 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
     const seq = Number(req.params.seq);
     if (!Number.isSafeInteger(seq) || seq <= 0) return sendError(res, new GatewayError('VALIDATION_FAILED', 'seq must be a positive whole number'));
     if (!(await deps.log.parked()).some((p) => p.seq === seq)) return sendError(res, new GatewayError('NOT_FOUND', `record ${seq} is not parked`));
-    if (!deps.replay) return sendError(res, new GatewayError('UPLINK_UNAVAILABLE', 'no uplink to replay to'));
+    if (!deps.replay) return sendError(res, new GatewayError('UPLINK_UNAVAILABLE', 'no upstream (uplink or forward) to replay to'));
     try {
       await deps.replay(seq);
       res.json({ success: true, message: `record ${seq} delivered and unparked` });
