@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build >/dev/null
-for b in bench/ingest.ts bench/pipeline.ts bench/uplink.ts bench/alerts.ts bench/viewer.ts bench/soak.ts; do
+for b in bench/ingest.ts bench/pipeline.ts bench/uplink.ts bench/alerts.ts bench/viewer.ts bench/forward.ts bench/soak.ts; do
   node --import tsx "$b"
 done

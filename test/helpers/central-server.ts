@@ -54,7 +54,10 @@ export class CentralServer {
   received(): Received[] {
     const file = join(this.tmp.dir, 'received.jsonl');
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Received);
+    // The last piece may be a line the server is still writing: only whole lines count.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.pop();
+    return lines.filter(Boolean).map((l) => JSON.parse(l) as Received);
   }
 
   async control(settings: { block_socketio: boolean }): Promise<void> {
