@@ -61,6 +61,9 @@ test('bad values stop start-up with a message naming the key (and the variable)'
   bad({ LPRGW_LOG_LEVEL: 'loud' }, /log\.level/);
   bad({ LPRGW_GATEWAY_ID: 'a/b' }, /gatewayId/);
   bad({ LPRGW_MAX_MESSAGE_BYTES: 'big' }, /http\.maxMessageBytes/);
+  bad({ LPRGW_FORWARD_URL: 'mqtt://central:8765' }, /forward\.url: must be empty \(no forward\) or the central server's URL.*LPRGW_FORWARD_URL/);
+  bad({ LPRGW_FORWARD_TRANSPORT: 'carrier-pigeon' }, /forward\.transport/);
+  assert.equal(loadConfig({ env: { LPRGW_FORWARD_URL: 'http://100.95.46.128:8765' } }).forward.url, 'http://100.95.46.128:8765');
 });
 
 test('unknown keys are reported, not ignored', () => {
