@@ -236,3 +236,25 @@ test('Socket.IO refused at the server: REST takes over, Socket.IO comes back whe
     tmp.remove();
   }
 });
+
+test('presence: the server sees a camera connected while the gateway sees it online, and gone once it goes offline', async () => {
+  const tmp = makeTempDir();
+  const server = new CentralServer();
+  await server.start();
+  const gw = await spawnGateway(forwardEnv(tmp.dir, server, 'camera:\n  offlineAfter: 2s\n  presenceSchedule: "* * * * * *"\n'));
+  try {
+    assert.equal((await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'pres' }))).status, 200);
+    await waitUntil(async () => (await server.connected()).includes('pres'), 15_000, 'the camera connected at the server');
+    await waitUntil(async () => !(await server.connected()).includes('pres'), 15_000, 'the camera gone at the server once offline at the gateway');
+    const cameras = (await getJson(`${gw.url}/api/statistics`)).body.data.cameras as { camera_id: string; state: string }[];
+    assert.equal(cameras.find((c) => c.camera_id === 'pres')?.state, 'offline');
+    // Back with its next record: connected and registered again.
+    assert.equal((await postJson(`${gw.url}/api/detection`, contractDetection({ camera_id: 'pres' }))).status, 200);
+    await waitUntil(async () => (await server.connected()).includes('pres'), 15_000, 'connected again');
+    assert.equal(server.received().filter((m) => m.event === 'camera_register' && m.body.camera_id === 'pres').length, 2);
+  } finally {
+    await stop(gw);
+    await server.dispose();
+    tmp.remove();
+  }
+});
