@@ -34,7 +34,7 @@ import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
 import { createLocalSender, runLocalDelivery } from './outbound/local-publisher.js';
 import { LogConsumer } from './outbound/log-consumer.js';
-import { gatewayCheckpointTopic, gatewayStatusTopic } from './outbound/topics.js';
+import { gatewayCheckpointTopic, gatewayStatusTopic } from './kinds/topics.js';
 import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';

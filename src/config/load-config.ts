@@ -8,7 +8,7 @@ import { configSchema, type GatewayConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = join(PACKAGE_ROOT, 'config', 'default.yaml');
 
-/** Environment variables that always work (DESIGN.md), and the config key each sets. */
+/** Environment variables that always work (README.md "Configuration"), and the config key each sets. */
 export const ENV_KEYS: Record<string, string> = {
   LPRGW_DATA_DIR: 'dataDir',
   LPRGW_GATEWAY_ID: 'gatewayId',

@@ -5,7 +5,7 @@
 // collapse window (measured on receive times, so a replay collapses the same way) count
 // on the open alert instead of raising new ones.
 import type { Logger } from 'pino';
-import { uuidV7 } from '../ingest/uuid-v7.js';
+import { uuidV7 } from '../log/uuid-v7.js';
 import type { AlertData, DetectionData, NewRecord, StoredRecord } from '../log/record.js';
 import type { RecordLog } from '../log/record-log.js';
 import { LogFollower } from '../outbound/log-follower.js';

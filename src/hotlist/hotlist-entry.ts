@@ -1,7 +1,7 @@
 // A hotlist entry as people and the cloud write it, checked field by field. The same rules
 // serve the admin API, the CSV import and the cloud's retained messages.
 import { z } from 'zod';
-import { checkFields } from '../ingest/message-schemas.js';
+import { checkFields } from '../kinds/message-schemas.js';
 import { GatewayError } from '../errors.js';
 import { isPlateKey, normalisePlate } from '../plates/plate-text.js';
 

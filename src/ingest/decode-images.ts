@@ -1,9 +1,8 @@
 // Takes base64 images out of a camera message: decodes each once, hashes it, and returns
-// the binary plus a reference. The caller stores the blobs before the record (DESIGN.md).
+// the binary plus a reference. The caller stores the blobs before the record (docs/ARCHITECTURE.md).
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors.js';
 import type { ImageRef } from '../log/record.js';
-import type { LiftedImage } from './lift-images.js';
 
 export interface DecodedImage {
   ref: ImageRef;
@@ -69,7 +68,7 @@ function plateCrops(value: unknown): unknown[] {
  * `lifted` holds single-image values taken out of the request as it arrived
  * (lift-images.ts); the body has "" there.
  */
-export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap<string, LiftedImage>): DecodedImage[] {
+export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap<string, { data: Buffer }>): DecodedImage[] {
   const images: DecodedImage[] = [];
   for (const field of SINGLE_IMAGE_FIELDS) {
     // Decoded while the request arrived (lift-images.ts): already valid base64.

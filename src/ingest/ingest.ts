@@ -11,7 +11,7 @@ import type { ArrivalOrder, Turn } from './arrival-order.js';
 import type { CameraAccess } from './camera-access.js';
 import { imageBuffers } from './image-buffers.js';
 import { parseMessage, type MessageKind, type ParsedMessage } from './parse-message.js';
-import { uuidV7 } from './uuid-v7.js';
+import { uuidV7 } from '../log/uuid-v7.js';
 
 export interface AcceptContext {
   source: Transport;

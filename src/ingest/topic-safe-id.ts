@@ -1,5 +1,5 @@
 // Ids become MQTT topic levels and parts of file names, so they are checked here, once.
-// Rule (DESIGN.md + issue): 1..64 characters, no '/', '+', '#', NUL or other control chars.
+// Rule (README.md, "MQTT": ids become topic levels): 1..64 characters, no '/', '+', '#', NUL or other control chars.
 
 const FORBIDDEN = /[/+#\u0000-\u001f\u007f-\u009f]/;
 

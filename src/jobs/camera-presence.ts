@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { AcceptResult, IngestObserver } from '../ingest/ingest.js';
 import type { NewRecord, StatusData } from '../log/record.js';
-import { uuidV7 } from '../ingest/uuid-v7.js';
+import { uuidV7 } from '../log/uuid-v7.js';
 import type { CameraSummary, RecordLog } from '../log/record-log.js';
 
 export interface PresenceDeps {

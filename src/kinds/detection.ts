@@ -1,7 +1,7 @@
 // A detection: plates and vehicles read by a camera, with its images.
-import { checkFields, detectionFields, plateTexts } from '../ingest/message-schemas.js';
+import { checkFields, detectionFields, plateTexts } from './message-schemas.js';
 import type { DetectionData } from '../log/record.js';
-import { imageTopic } from '../outbound/topics.js';
+import { imageTopic } from './topics.js';
 import type { KindSpec } from './kind-spec.js';
 import { kindPayload } from './pass-through.js';
 

@@ -1,5 +1,5 @@
 // A health report: a component's status (healthy/warning/error or PASS/WARNING/FAIL).
-import { checkFields, healthFields, healthLevel } from '../ingest/message-schemas.js';
+import { checkFields, healthFields, healthLevel } from './message-schemas.js';
 import type { HealthData } from '../log/record.js';
 import type { KindSpec } from './kind-spec.js';
 import { kindPayload } from './pass-through.js';

@@ -1,4 +1,4 @@
-// The durable log: the only durable state of the gateway (DESIGN.md). Ingest appends;
+// The durable log: the only durable state of the gateway (docs/ARCHITECTURE.md). Ingest appends;
 // every consumer (local broker, uplink, retention) reads forward from its own cursor.
 // Both backends extend BaseRecordLog, which holds every rule; see docs/ARCHITECTURE.md.
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
@@ -44,7 +44,7 @@ export interface LogStats {
   cameras: CameraSummary[];
 }
 
-/** Why something was evicted (DESIGN.md eviction order, then the age limits). */
+/** Why something was evicted (the eviction order of README.md "Bounded storage", then the age limits). */
 export type EvictionReason =
   | 'delivered_images' | 'delivered_records' | 'undelivered_images' | 'undelivered_records'
   | 'retention_delivered' | 'max_age_undelivered';

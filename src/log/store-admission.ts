@@ -1,5 +1,5 @@
 // Admission: the last check before a camera message is written, so that refusing comes
-// before losing (DESIGN.md "Bounded disk"). A message is admitted only if
+// before losing (README.md "Bounded storage, and what happens when the disk fills"). A message is admitted only if
 //  - the store is writable (not failed after a write error), and
 //  - free space on the data filesystem stays above the floor with this message written:
 //    the statfs reading is a second old at most, so what was admitted since it (and what

@@ -1,4 +1,4 @@
-// Keeps the store inside its bounds (DESIGN.md "Bounded disk"). Run by the sweep job and,
+// Keeps the store inside its bounds (README.md "Bounded storage"). Run by the sweep job and,
 // over quota, by admission before it refuses anything:
 //   1. age: delivered records past store.retainDelivered; undelivered ones past
 //      store.maxUndeliveredAge of *running* time (off by default; see RunningClock);

@@ -10,7 +10,7 @@ import mqttPacket from 'mqtt-packet';
 import { Level } from 'level';
 import type { Logger } from 'pino';
 import { listenOn } from '../listen-on.js';
-import { GATEWAY_TOPIC_ROOT } from './topics.js';
+import { GATEWAY_TOPIC_ROOT } from '../kinds/topics.js';
 import { verifyPassword } from '../auth/password.js';
 import { filterCovered, isReservedTopic, topicMatches, type BrokerUser } from './broker-access.js';
 

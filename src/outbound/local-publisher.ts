@@ -8,7 +8,7 @@ import { Backoff } from './backoff.js';
 import type { LogConsumer, Sender } from './log-consumer.js';
 import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
-import { imageTopic } from './topics.js';
+import { imageTopic } from '../kinds/topics.js';
 
 export interface LocalPublisherDeps {
   logger: Logger;

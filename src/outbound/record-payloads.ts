@@ -1,4 +1,4 @@
-// StoredRecord → the JSON published on MQTT (DESIGN.md, "Detection JSON"): the gateway's
+// StoredRecord → the JSON published on MQTT (README.md, "MQTT: local subscribers and the cloud"): the gateway's
 // fields every payload has, then the kind's own (kinds/). Unknown camera fields are passed
 // through unchanged.
 import { KINDS } from '../kinds/index.js';

@@ -5,7 +5,7 @@ import type { ImageRef, StoredRecord } from '../log/record.js';
 import { utf8Bytes } from '../log/utf8-slab.js';
 import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
-import { imageTopic } from './topics.js';
+import { imageTopic } from '../kinds/topics.js';
 
 export interface OutMessage {
   topic: string;

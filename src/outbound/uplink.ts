@@ -18,7 +18,7 @@ import { LinkWindow } from './link-window.js';
 import { LogConsumer } from './log-consumer.js';
 import { PoisonGuard } from './poison-guard.js';
 import { RateLimiter } from './rate-limiter.js';
-import { gatewayStatusTopic } from './topics.js';
+import { gatewayStatusTopic } from '../kinds/topics.js';
 import { imageMessages, messageBytes, metadataMessage, type OutMessage, type OversizeMode } from './uplink-messages.js';
 
 export interface UplinkOptions extends CloudBrokerOptions {

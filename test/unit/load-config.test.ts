@@ -35,7 +35,7 @@ test('operator file overrides defaults; environment overrides both', () => {
   }
 });
 
-test('every variable of DESIGN.md is understood', () => {
+test('every documented LPRGW_ variable is understood', () => {
   const env = {
     LPRGW_DATA_DIR: '/srv/gw', LPRGW_HTTP_HOST: '127.0.0.1', LPRGW_HTTP_PORT: '1', LPRGW_MQTT_HOST: '127.0.0.2',
     LPRGW_MQTT_PORT: '2', LPRGW_UPLINK_URL: 'mqtts://x:8883', LPRGW_UPLINK_USERNAME: 'u', LPRGW_UPLINK_PASSWORD: 'p',

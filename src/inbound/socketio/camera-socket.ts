@@ -1,6 +1,6 @@
 // Socket.IO events from cameras (default namespace) → ingest. Every reply goes both ways:
 // through the ack callback when the client gave one, and as the named reply event;
-// failures also as `error` (camera-protocol.md, open points). Registration is never
+// failures also as `error` (README.md, "What a camera sees"). Registration is never
 // required before data: python-socketio cameras do not re-register after reconnects.
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';

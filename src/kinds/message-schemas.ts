@@ -1,5 +1,5 @@
 // Field rules for detection and health messages, tolerant of what deployed cameras really
-// send (camera-protocol.md, "Cameras as deployed"): lists and details as JSON text, null
+// send (README.md, "What a camera sees": deployed-camera quirks): lists and details as JSON text, null
 // details, counts as numeric strings, PASS/FAIL/WARNING health. Unknown fields are kept
 // by the caller (raw), never rejected here.
 import { z } from 'zod';

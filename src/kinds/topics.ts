@@ -1,4 +1,4 @@
-// MQTT topic names (DESIGN.md). The local broker and the uplink use the same tree; the
+// MQTT topic names (README.md, "MQTT: local subscribers and the cloud"). The local broker and the uplink use the same tree; the
 // uplink may put a prefix in front. Ids are validated at ingest, so they are safe levels.
 import type { ImageRef, StoredRecord } from '../log/record.js';
 
