@@ -12,6 +12,7 @@ export const alert: KindSpec = {
   data: () => ({}),
   reply: () => ({ success: true }),
   topicSuffix: 'alert',
+  retained: false,
   payload(r, common) {
     const d = r.data as AlertData;
     return {

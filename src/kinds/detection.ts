@@ -20,6 +20,7 @@ export const detection: KindSpec = {
   },
   reply: (r) => ({ success: true, message: 'Detection data received', detection_id: r.id }),
   topicSuffix: 'detection',
+  retained: false,
   payload(r, common) {
     const out = kindPayload(r, common, 'detection_id', r.data, DATA_FIELDS);
     out.images = r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) }));

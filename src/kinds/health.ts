@@ -17,5 +17,6 @@ export const health: KindSpec = {
   },
   reply: (r) => ({ success: true, message: 'Health data received', health_id: r.id }),
   topicSuffix: 'health',
+  retained: false,
   payload: (r, common) => kindPayload(r, common, 'health_id', r.data, DATA_FIELDS),
 };

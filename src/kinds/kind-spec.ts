@@ -19,6 +19,8 @@ export interface KindSpec {
   reply(r: { id: string; camera_id: string }): Record<string, unknown>;
   /** Topic suffix under lpr/<checkpoint>/<camera>/, or undefined when not published. */
   topicSuffix: string | undefined;
+  /** Published retained (the broker keeps the last one for new subscribers): camera status. */
+  retained: boolean;
   /** The MQTT payload, from the gateway fields every payload has. */
   payload(r: StoredRecord, common: Record<string, unknown>): Record<string, unknown>;
 }

@@ -11,5 +11,6 @@ export const register: KindSpec = {
   data: () => ({}),
   reply: (r) => ({ success: true, message: 'Camera registered successfully', camera_id: r.camera_id, registration_id: r.id }),
   topicSuffix: undefined,
+  retained: false,
   payload: (r, common) => kindPayload(r, common, 'registration_id', r.data, []),
 };

@@ -9,6 +9,7 @@ export const status: KindSpec = {
   data: () => ({}),
   reply: () => ({ success: true }),
   topicSuffix: 'status',
+  retained: true,
   payload(r, common) {
     const d = r.data as StatusData;
     const { seq, gateway_id, camera_id, checkpoint_id, hash, prev_hash, time } = common;

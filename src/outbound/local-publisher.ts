@@ -8,6 +8,7 @@ import { Backoff } from './backoff.js';
 import type { LogConsumer, Sender } from './log-consumer.js';
 import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
+import { KINDS } from '../kinds/index.js';
 import { imageTopic } from '../kinds/topics.js';
 
 export interface LocalPublisherDeps {
@@ -22,7 +23,7 @@ export function createLocalSender(deps: LocalPublisherDeps): Sender {
   return async (record: StoredRecord) => {
     const topic = recordTopic(record);
     if (!topic) return;
-    await deps.broker.publish(topic, JSON.stringify(recordPayload(record, deps.gatewayId)), { retain: record.kind === 'status' });
+    await deps.broker.publish(topic, JSON.stringify(recordPayload(record, deps.gatewayId)), { retain: KINDS[record.kind].retained });
     if (!deps.publishImages) return;
     for (const image of record.images) {
       if (image.evicted) continue;

@@ -5,6 +5,7 @@ import type { ImageRef, StoredRecord } from '../log/record.js';
 import { utf8Bytes } from '../log/utf8-slab.js';
 import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
+import { KINDS } from '../kinds/index.js';
 import { imageTopic } from '../kinds/topics.js';
 
 export interface OutMessage {
@@ -22,7 +23,7 @@ export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: stri
   if (!topic) return undefined;
   // Bytes once: the size check, the deadline and mqtt.js's packet writer would each
   // encode a string again. (Cut from a slab: held only until the PUBACK.)
-  return { topic: prefix + topic, payload: utf8Bytes(JSON.stringify(recordPayload(r, gatewayId))), retain: r.kind === 'status', recordId: r.id };
+  return { topic: prefix + topic, payload: utf8Bytes(JSON.stringify(recordPayload(r, gatewayId))), retain: KINDS[r.kind].retained, recordId: r.id };
 }
 
 /** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */
