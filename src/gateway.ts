@@ -2,13 +2,11 @@
 // Start: store → outbound consumers → inbound listeners. Stop: inbound first (no new work)
 // → jobs → outbound (cursors saved) → store last.
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { listenOn } from './listen-on.js';
-import { Server as SocketServer } from 'socket.io';
 import { tlsEnabled, type GatewayConfig } from './config/schema.js';
+import { createListeners } from './inbound/listeners.js';
 import { createAdminRoutes } from './inbound/http/admin-routes.js';
 import { createCameraRoutes } from './inbound/http/camera-routes.js';
 import { createHttpApp } from './inbound/http/create-http-app.js';
@@ -29,6 +27,7 @@ import { createStore, type Store } from './log/open-store.js';
 import type { RecordLog } from './log/record-log.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { LiveView } from './observability/live-view.js';
+import { SingleFlight } from './observability/single-flight.js';
 import { attachStatusNamespace } from './observability/status-namespace.js';
 import { BacklogMonitor } from './outbound/backlog-monitor.js';
 import { LocalBroker } from './outbound/local-broker.js';
@@ -209,29 +208,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (!posts(req, res) && !images(req, res)) app(req, res);
   };
-  const server: HttpServer = createServer(handle);
-  const tlsServer: HttpServer | undefined = tlsEnabled(config.http.tls)
-    ? createHttpsServer({ cert: readFileSync(config.http.tls.cert), key: readFileSync(config.http.tls.key) }, handle)
-    : undefined;
-  for (const s of [server, tlsServer]) {
-    if (!s) continue;
-    s.requestTimeout = config.http.requestTimeout;
-    s.headersTimeout = Math.min(60_000, config.http.requestTimeout);
-    s.maxConnections = config.http.maxConnections;
-  }
-  const io = new SocketServer(server, {
-    allowEIO3: true,
-    pingTimeout: config.http.pingTimeout,
-    serveClient: false, // the status page's client is served by ops-routes
-    // Polling clients batch several queued packets into one POST, and an over-limit request
-    // is dropped by Engine.IO without an answer the camera understands: keep the transport
-    // cap well above the per-message limit, which camera-socket.ts enforces with an error.
-    maxHttpBufferSize: config.http.maxMessageBytes * 4,
-  });
-  if (tlsServer) io.attach(tlsServer);
-  io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
-    logger.warn({ code: err.code, remote: err.req?.socket?.remoteAddress }, `Socket.IO connection refused: ${err.message}`);
-  });
+  const listeners = createListeners({
+    host: config.http.host, port: config.http.port, tls: tlsEnabled(config.http.tls) ? config.http.tls : undefined,
+    requestTimeout: config.http.requestTimeout, maxConnections: config.http.maxConnections, pingTimeout: config.http.pingTimeout,
+    maxMessageBytes: config.http.maxMessageBytes,
+  }, handle, logger);
+  const { io } = listeners;
   attachCameraSocket(io, { ingest, logger, cameraAllowed, rateLimit, access, maxMessageBytes: config.http.maxMessageBytes });
   const stopStatusFeed = attachStatusNamespace(io, liveView, viewerCheck, alerts);
 
@@ -240,18 +222,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   let localRun: ReturnType<typeof runLocalDelivery> | undefined;
 
   // One status publish at a time; stop() waits for the one under way.
-  const statusPublisher = {
-    current: undefined as Promise<void> | undefined,
-    run(): Promise<void> {
-      this.current ??= publishGatewayStatus().finally(() => {
-        this.current = undefined;
-      });
-      return this.current;
-    },
-    idle(): Promise<void> {
-      return this.current ?? Promise.resolve();
-    },
-  };
+  const statusPublisher = new SingleFlight(publishGatewayStatus);
 
   async function publishGatewayStatus(): Promise<void> {
     await backlog?.sample().catch(() => undefined);
@@ -346,18 +317,14 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     plateIndex,
     sweep: () => retention.sweep(),
     deliveredSeq,
-    httpAddress: () => server.address() as AddressInfo,
+    httpAddress: () => listeners.httpAddress(),
     mqttAddress: () => broker?.address(),
-    tlsAddresses: () => ({ https: tlsServer?.address() as AddressInfo | undefined, mqtts: broker?.tlsAddress() }),
+    tlsAddresses: () => ({ https: listeners.httpsAddress(), mqtts: broker?.tlsAddress() }),
     async start() {
       const opened = await openStore();
       if (opened) await startParts();
-      await listenOn(server, config.http.port, config.http.host, 'http.port');
-      if (tlsServer) {
-        await listenOn(tlsServer, config.http.tls.port, config.http.host, 'http.tls.port');
-        logger.info({ host: config.http.host, port: (tlsServer.address() as AddressInfo).port }, 'https listening (TLS)');
-      }
-      const addr = server.address() as AddressInfo;
+      await listeners.listen();
+      const addr = listeners.httpAddress();
       logger.info({ host: addr.address, port: addr.port, dataDir, lastSeq: log.lastSeq(), store: log.health().state, uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }, 'gateway listening');
       if (opened) return ready();
       // The log keeps trying to open (1, 2, 5, then every 10 s); the rest starts once it has.
@@ -376,16 +343,12 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       stopWaitingForStore?.();
       stopStatusFeed();
       // No new connections or messages; requests already inside finish their appends.
-      const closed = Promise.all([server, tlsServer].map((s) => s && new Promise<void>((ok) => s.close(() => ok()))));
-      io.close();
-      server.closeIdleConnections();
-      tlsServer?.closeIdleConnections();
+      const closed = listeners.stopAccepting();
       // Parts that never started (the store never opened) have nothing to stop.
       if (startingParts && (await startingParts.then(() => true, () => false))) await stopParts();
       logger.debug('closing log');
       await store.close();
-      server.closeAllConnections();
-      tlsServer?.closeAllConnections();
+      listeners.closeAll();
       await closed;
       logger.info('gateway stopped');
     },
