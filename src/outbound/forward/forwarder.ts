@@ -149,7 +149,11 @@ export class Forwarder {
       return Promise.resolve();
     }
     if (!forwarded(r.kind)) return Promise.resolve();
-    return this.after(r.camera_id, () => this.deliver(r));
+    // Built now (images read from their files), sent when the camera's turn comes: the
+    // next message is ready while the one before it is in flight (at most `window` held).
+    const message = forwardMessage(r, this.deps.blobs);
+    message.catch(() => undefined); // awaited, and its error handled, in deliver()
+    return this.after(r.camera_id, () => this.deliver(r, message));
   }
 
   /** Runs `fn` after everything queued for this camera (its records stay in order). */
@@ -163,8 +167,8 @@ export class Forwarder {
     return next;
   }
 
-  private async deliver(r: StoredRecord): Promise<void> {
-    const m = await forwardMessage(r, this.deps.blobs);
+  private async deliver(r: StoredRecord, message: Promise<ForwardMessage | undefined>): Promise<void> {
+    const m = await message;
     if (!m) return;
     const backoff = new Backoff(250, 4000);
     let refusals = 0;
