@@ -92,9 +92,9 @@ export class Forwarder {
     for (const wake of this.wakeups) wake();
     for (const link of this.links.values()) void link.then((l) => l.close(), () => undefined);
     this.links.clear();
+    this.rest.close(); // a request under way ends now, not at its timeout (stop has 10 s)
     await this.running;
     await Promise.allSettled([...this.chains.values()]);
-    this.rest.close();
   }
 
   /** Records parked for the forward (refused by the server) — read at start, counted since. */
