@@ -16,13 +16,17 @@ export interface LinkWindowOptions {
 
 /** Resizes the delivery rate is measured over: a burst of PUBACKs is not taken for a faster link. */
 const SPAN = 5;
+/** Time the byte rate for PUBACK deadlines is measured over (see bytesPerMs). */
+const RATE_SPAN_MS = 30_000;
 
 export class LinkWindow {
   private count = 0;
   private bytes = 0;
-  /** The last SPAN resizes that carried bytes: [bytes acknowledged, ms]. Idle ones are left
-   *  out, so a quiet minute does not make a fast link look slow (see bytesPerMs). */
-  private readonly busy: [bytes: number, ms: number][] = [];
+  /** Every resize of the last RATE_SPAN_MS: [bytes acknowledged, ms] (see bytesPerMs). */
+  private readonly delivery: [bytes: number, ms: number][] = [];
+  private deliveryMs = 0;
+  /** The last rate measured over a span that carried bytes. */
+  private lastRate: number | undefined;
   /** The last SPAN resizes: [messages acknowledged, ms]. */
   private readonly recent: [count: number, ms: number][] = [];
   private since: number;
@@ -56,24 +60,31 @@ export class LinkWindow {
   }
 
   /**
-   * Bytes per ms the link delivered while it carried traffic, over the last few resizes
-   * that did; undefined until something was measured (or after resetRate). A lower bound on
-   * what the link can do, which is the safe side for a PUBACK deadline built on it.
+   * Bytes per ms the link delivered over the last RATE_SPAN_MS (at least a second of it),
+   * idle time included; kept through a quiet spell that delivered nothing; undefined until
+   * something was measured (or after resetRate). Bytes count when their PUBACK comes, so a
+   * short span overrates a link badly (a 300 kB image acknowledged within one 100 ms resize
+   * reads as 3 MB/s on a 40 kB/s line); over 30 s the bytes counted were sent over at most
+   * 30 s plus one transfer, so a long one is at most about twice the real rate — within the
+   * margin of the PUBACK deadline built on it.
    */
   bytesPerMs(): number | undefined {
-    let bytes = 0;
-    let ms = 0;
-    for (const [b, m] of this.busy) {
-      bytes += b;
-      ms += m;
+    if (this.deliveryMs >= 1000) {
+      let bytes = 0;
+      for (const [b] of this.delivery) bytes += b;
+      if (bytes > 0) this.lastRate = bytes / this.deliveryMs;
     }
-    return bytes > 0 && ms > 0 ? bytes / ms : undefined;
+    return this.lastRate;
   }
 
-  /** A new connection may take another path: measure it afresh. */
+  /** A new connection may take another path: measure it afresh, starting from a quarter
+   *  of the last rate (a record resent right after a reconnect still gets a deadline of
+   *  seconds on a fast link, and one 16 times the time its bytes took before). */
   resetRate(): void {
-    this.busy.length = 0;
+    this.delivery.length = 0;
+    this.deliveryMs = 0;
     this.bytes = 0;
+    if (this.lastRate !== undefined) this.lastRate /= 4;
   }
 
   /** Sizes the window from what was acknowledged lately, and returns it. */
@@ -85,11 +96,10 @@ export class LinkWindow {
     this.recent.push([this.count, ms]);
     if (this.recent.length > SPAN) this.recent.shift();
     this.count = 0;
-    if (this.bytes > 0) {
-      this.busy.push([this.bytes, ms]);
-      if (this.busy.length > SPAN) this.busy.shift();
-      this.bytes = 0;
-    }
+    this.delivery.push([this.bytes, ms]);
+    this.deliveryMs += ms;
+    this.bytes = 0;
+    while (this.deliveryMs - this.delivery[0]![1] >= RATE_SPAN_MS) this.deliveryMs -= this.delivery.shift()![1];
     let count = 0;
     let span = 0;
     for (const [c, m] of this.recent) {

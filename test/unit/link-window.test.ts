@@ -76,25 +76,32 @@ test('quiet: no acknowledgements bring the window back to min, never below; max 
   assert.equal(small.w.resize(), 20);
 });
 
-test('the delivery rate for PUBACK deadlines: measured while busy, kept across idle spells, forgotten on reset', () => {
+test('the delivery rate for PUBACK deadlines: over 30 s with idle time, kept through a quiet spell and (a quarter of it) a reconnect, never a burst read as a fast link', () => {
   const clock = { t: 0 };
   const w = new LinkWindow(OPTS, () => clock.t);
-  assert.equal(w.bytesPerMs(), undefined, 'nothing measured yet');
-  for (let i = 0; i < 5; i++) {
-    w.delivered(125_000); // 125 kB per 100 ms: 1,250 bytes/ms
+  const tick = (bytes: number) => {
+    w.delivered(bytes);
     clock.t += RESIZE_MS;
     w.resize();
-  }
-  assert.equal(w.bytesPerMs(), 1250);
-  for (let i = 0; i < 50; i++) {
-    clock.t += RESIZE_MS; // five seconds with nothing to send
-    w.resize();
-  }
-  assert.equal(w.bytesPerMs(), 1250, 'a quiet spell does not make the link look slow');
-  w.delivered(1000); // a trickle: one small message in a resize period
-  clock.t += RESIZE_MS;
-  w.resize();
-  assert.ok(w.bytesPerMs()! < 1250, 'a slower period lowers it');
+  };
+  assert.equal(w.bytesPerMs(), undefined, 'nothing measured yet');
+  for (let i = 0; i < 5; i++) tick(125_000);
+  assert.equal(w.bytesPerMs(), undefined, 'half a second is too short to tell');
+  for (let i = 0; i < 5; i++) tick(125_000);
+  assert.equal(w.bytesPerMs(), 1250, '125 kB per 100 ms for a second: 1,250 bytes/ms');
+  for (let i = 0; i < 400; i++) tick(0); // 40 s with nothing to send
+  assert.equal(w.bytesPerMs(), 1250, 'a quiet spell keeps the last rate: a fast link is not taken for a slow one');
   w.resetRate();
-  assert.equal(w.bytesPerMs(), undefined, 'a new connection measures afresh');
+  assert.equal(w.bytesPerMs(), 1250 / 4, 'a new connection starts from a quarter of the last rate');
+  // A weak line: 40 kB/s, each 300 kB image acknowledged in one go, every 7.5 s.
+  const weak = new LinkWindow(OPTS, () => clock.t);
+  const tickWeak = (bytes: number) => {
+    weak.delivered(bytes);
+    clock.t += RESIZE_MS;
+    weak.resize();
+  };
+  for (let t = 1; t <= 600; t++) tickWeak(t % 75 === 0 ? 300_000 : 0);
+  const rate = weak.bytesPerMs()!;
+  assert.ok(rate <= 2 * 40, `the weak line reads as at most twice its 40 bytes/ms (${rate.toFixed(1)}), not the 3,000 one resize would show`);
+  assert.ok(rate >= 20, `nor far below it (${rate.toFixed(1)})`);
 });
