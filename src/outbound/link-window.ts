@@ -25,6 +25,7 @@ export class LinkWindow {
   /** Every resize of the last RATE_SPAN_MS: [bytes acknowledged, ms] (see bytesPerMs). */
   private readonly delivery: [bytes: number, ms: number][] = [];
   private deliveryMs = 0;
+  private deliveryBytes = 0;
   /** The last rate measured over a span that carried bytes. */
   private lastRate: number | undefined;
   /** The last SPAN resizes: [messages acknowledged, ms]. */
@@ -69,11 +70,8 @@ export class LinkWindow {
    * margin of the PUBACK deadline built on it.
    */
   bytesPerMs(): number | undefined {
-    if (this.deliveryMs >= 1000) {
-      let bytes = 0;
-      for (const [b] of this.delivery) bytes += b;
-      if (bytes > 0) this.lastRate = bytes / this.deliveryMs;
-    }
+    // Called for every publish of a drain: running sums, no walk over the span.
+    if (this.deliveryMs >= 1000 && this.deliveryBytes > 0) this.lastRate = this.deliveryBytes / this.deliveryMs;
     return this.lastRate;
   }
 
@@ -83,6 +81,7 @@ export class LinkWindow {
   resetRate(): void {
     this.delivery.length = 0;
     this.deliveryMs = 0;
+    this.deliveryBytes = 0;
     this.bytes = 0;
     if (this.lastRate !== undefined) this.lastRate /= 4;
   }
@@ -98,8 +97,13 @@ export class LinkWindow {
     this.count = 0;
     this.delivery.push([this.bytes, ms]);
     this.deliveryMs += ms;
+    this.deliveryBytes += this.bytes;
     this.bytes = 0;
-    while (this.deliveryMs - this.delivery[0]![1] >= RATE_SPAN_MS) this.deliveryMs -= this.delivery.shift()![1];
+    while (this.deliveryMs - this.delivery[0]![1] >= RATE_SPAN_MS) {
+      const [b, m] = this.delivery.shift()!;
+      this.deliveryMs -= m;
+      this.deliveryBytes -= b;
+    }
     let count = 0;
     let span = 0;
     for (const [c, m] of this.recent) {
