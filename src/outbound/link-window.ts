@@ -61,17 +61,18 @@ export class LinkWindow {
   }
 
   /**
-   * Bytes per ms the link delivered over the last RATE_SPAN_MS (at least a second of it),
-   * idle time included; kept through a quiet spell that delivered nothing; undefined until
-   * something was measured (or after resetRate). Bytes count when their PUBACK comes, so a
-   * short span overrates a link badly (a 300 kB image acknowledged within one 100 ms resize
-   * reads as 3 MB/s on a 40 kB/s line); over 30 s the bytes counted were sent over at most
-   * 30 s plus one transfer, so a long one is at most about twice the real rate — within the
-   * margin of the PUBACK deadline built on it.
+   * Bytes per ms the link delivered over the last RATE_SPAN_MS, idle time included; kept
+   * through a quiet spell that delivered nothing; undefined until something was measured.
+   * Bytes count when their PUBACK comes, so a short sliding span overrates a link badly (a
+   * 300 kB image acknowledged within one 100 ms resize reads as 3 MB/s on a 40 kB/s line).
+   * The span starts with the connection (resetRate), so within its first 30 s the bytes
+   * counted were all sent since then: never more than the link carried. After that, the
+   * bytes counted were sent over at most 30 s plus one transfer: at most about twice the
+   * real rate, within the margin of the PUBACK deadline built on it.
    */
   bytesPerMs(): number | undefined {
     // Called for every publish of a drain: running sums, no walk over the span.
-    if (this.deliveryMs >= 1000 && this.deliveryBytes > 0) this.lastRate = this.deliveryBytes / this.deliveryMs;
+    if (this.deliveryMs > 0 && this.deliveryBytes > 0) this.lastRate = this.deliveryBytes / this.deliveryMs;
     return this.lastRate;
   }
 

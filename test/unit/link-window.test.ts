@@ -85,14 +85,24 @@ test('the delivery rate for PUBACK deadlines: over 30 s with idle time, kept thr
     w.resize();
   };
   assert.equal(w.bytesPerMs(), undefined, 'nothing measured yet');
-  for (let i = 0; i < 5; i++) tick(125_000);
-  assert.equal(w.bytesPerMs(), undefined, 'half a second is too short to tell');
-  for (let i = 0; i < 5; i++) tick(125_000);
-  assert.equal(w.bytesPerMs(), 1250, '125 kB per 100 ms for a second: 1,250 bytes/ms');
+  tick(0);
+  assert.equal(w.bytesPerMs(), undefined, 'nothing delivered yet');
+  for (let i = 0; i < 10; i++) tick(125_000);
+  assert.equal(w.bytesPerMs(), (10 * 125_000) / 1100, 'from the start of the connection, the quiet first 100 ms included');
+  for (let i = 0; i < 300; i++) tick(125_000);
+  assert.equal(w.bytesPerMs(), 1250, '125 kB per 100 ms over the last 30 s: 1,250 bytes/ms');
   for (let i = 0; i < 400; i++) tick(0); // 40 s with nothing to send
   assert.equal(w.bytesPerMs(), 1250, 'a quiet spell keeps the last rate: a fast link is not taken for a slow one');
   w.resetRate();
   assert.equal(w.bytesPerMs(), 1250 / 4, 'a new connection starts from a quarter of the last rate');
+  // A weak line from the start of its connection: never read above what it carried.
+  const fresh = new LinkWindow(OPTS, () => clock.t);
+  for (let t = 1; t <= 80; t++) {
+    fresh.delivered(t % 75 === 0 ? 300_000 : 0);
+    clock.t += RESIZE_MS;
+    fresh.resize();
+  }
+  assert.ok(fresh.bytesPerMs()! <= 40, `a 300 kB image acknowledged 7.5 s into the connection reads as at most 40 bytes/ms (${fresh.bytesPerMs()})`);
   // A weak line: 40 kB/s, each 300 kB image acknowledged in one go, every 7.5 s.
   const weak = new LinkWindow(OPTS, () => clock.t);
   const tickWeak = (bytes: number) => {
