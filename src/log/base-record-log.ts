@@ -370,7 +370,8 @@ export abstract class BaseRecordLog implements RecordLog {
     return this.head ? { ...this.head } : undefined;
   }
 
-  parkedCount(): number {
+  parkedCount(consumer?: string): number {
+    if (consumer !== undefined) return this.parked_.get(consumer)?.size ?? 0;
     let n = 0;
     for (const m of this.parked_.values()) n += m.size;
     return n;

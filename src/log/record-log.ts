@@ -176,8 +176,8 @@ export interface RecordLog {
   park(entry: ParkedRecord): Promise<void>;
   unpark(consumer: string, seq: number): Promise<boolean>;
   parked(consumer?: string): Promise<ParkedRecord[]>;
-  /** How many records are parked (any consumer), from memory. */
-  parkedCount(): number;
+  /** How many records are parked (for one consumer, or any), from memory. */
+  parkedCount(consumer?: string): number;
   /** Stores a signed checkpoint (synced); checkpoints() pages through them by seq. */
   addCheckpoint(cp: Checkpoint): Promise<void>;
   checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;

@@ -97,19 +97,17 @@ export class Forwarder {
     await Promise.allSettled([...this.chains.values()]);
   }
 
-  /** Records parked for the forward (refused by the server) — read at start, counted since. */
+  /** Records parked for the forward (refused by the server). */
   parkedCount(): number {
-    return this.parkedNow;
+    return this.deps.log.parkedCount(FORWARD_CONSUMER);
   }
-
-  private parkedNow = 0;
 
   /** For /api/statistics, the retained status, the status page and `lpr-gateway status`. */
   status(): Record<string, unknown> {
     return {
       state: this.state, url: safeServerUrl(this.o.url), transport: this.transportInUse, connected_since: this.connectedSince,
       offline_since: this.offlineSince, last_error: this.lastError, last_error_at: this.lastErrorAt,
-      parked: this.parkedNow, delivered: this.delivered, window: this.o.window,
+      parked: this.parkedCount(), delivered: this.delivered, window: this.o.window,
     };
   }
 
@@ -122,13 +120,11 @@ export class Forwarder {
     const answer = m ? await this.transmit(m) : { ok: true as const };
     if (!answer.ok) throw new Error(`the central server refused it again: ${answer.message}`);
     await this.deps.log.unpark(FORWARD_CONSUMER, seq);
-    this.parkedNow = Math.max(0, this.parkedNow - 1);
     this.deps.logger.info({ seq }, 'forward: parked record replayed');
   }
 
   private async loop(): Promise<void> {
     const backoff = new Backoff(250, 4000);
-    this.parkedNow = (await this.deps.log.parked(FORWARD_CONSUMER).catch(() => [])).length;
     while (!this.stopped) {
       try {
         await this.consumer.run((r) => this.send(r));
@@ -249,7 +245,6 @@ export class Forwarder {
 
   private async park(r: StoredRecord, message: string): Promise<void> {
     await this.deps.log.park({ consumer: FORWARD_CONSUMER, seq: r.seq, id: r.id, reason: 'refused', detail: message, at: new Date().toISOString() });
-    this.parkedNow += 1;
     this.deps.logger.warn({ seq: r.seq, id: r.id, camera_id: r.camera_id, reason: message }, 'forward: the central server refused a record; parked (lpr-gateway parked list)');
   }
 
