@@ -15,11 +15,11 @@ const logger = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'lprgw-pipeline-'));
 const store = createStore(dir, {
   dedupeWindowMs: 86_400_000, maxBatchRecords: 1000, logger, maxBytes: 0, diskFreeMinBytes: 0, whenFull: 'refuse',
-  retainDeliveredMs: 3_600_000, maxUndeliveredAgeMs: 0, chain: process.argv[2] !== 'chain-off',
+  retainDeliveredMs: 3_600_000, maxUndeliveredAgeMs: 0, benchUnhashed: process.argv[2] === 'chain-off',
 });
 try {
   await store.open();
-  const ingest = createIngest({ log: store.log, blobs: store.blobs, logger, admission: store.admission, timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp' });
+  const ingest = createIngest({ log: store.log, blobs: store.blobs, logger, admission: store.admission, timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp', gatewayId: 'bench' });
   // Parsed up front, as Socket.IO hands the gateway objects: the figure is the gateway's work.
   const bodies = Array.from({ length: N }, () => JSON.parse(detection()) as unknown);
   const connections = Array.from({ length: 10 }, () => new ArrivalOrder());

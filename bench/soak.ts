@@ -28,8 +28,8 @@ async function buildBacklog(dataDir: string): Promise<number> {
   for (let done = 0; done < N; done += 1000) {
     await Promise.all(Array.from({ length: Math.min(1000, N - done) }, (_, i) => log.append({
       id: `soak-${done + i}`, kind: 'detection', camera_id: `cam-${i % 20}`, checkpoint_id: 'cp', timestamp: raw.timestamp,
-      time: '2025-08-24T10:53:54.123Z', received_at: new Date().toISOString(), source: 'rest', raw: { ...raw, n: done + i },
-      data: { vehicles_count: 1, plates_count: 1, plates: ['ABC1234'], ocr_results: ['ABC1234'], vehicle_detections: [], plate_detections: [], processing_time_ms: 40 },
+      time: '2025-08-24T10:53:54.123Z', received_at: new Date().toISOString(), source: 'rest', gateway_id: 'soak',
+      data: { ...raw, n: done + i, vehicles_count: 1, plates_count: 1, plates: ['ABC1234'], ocr_results: ['ABC1234'], vehicle_detections: [], plate_detections: [], processing_time_ms: 40 },
       images: [], size: 600,
     }, { dedupeKey: `k${done + i}` })));
   }

@@ -20,9 +20,9 @@ import { io, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/free-port.js';
 import { cpuMs, LoadProbe, median, pct, printTable, spread, startBenchGateway } from './bench-kit.js';
-import { recordPayload } from '../src/outbound/record-payloads.js';
+import { renderRest, sealLine } from '../src/log/record-line.js';
 import { KINDS } from '../src/kinds/index.js';
-import type { StoredRecord } from '../src/log/record.js';
+import type { NewRecord } from '../src/log/record.js';
 import { LinkRelay } from '../test/helpers/link-relay.js';
 import { loadConfig } from '../src/config/load-config.js';
 
@@ -44,12 +44,13 @@ const cameraMessage = (n: number) => ({
 function gatewayMessage(n: number): string {
   const raw = cameraMessage(n);
   const at = new Date(1.7e12 + n).toISOString();
-  const r: StoredRecord = {
-    id: `0190a1b2-c3d4-7e5f-8a9b-${n.toString(16).padStart(12, '0')}`, seq: n + 1, kind: 'detection', camera_id: raw.camera_id, checkpoint_id: 'cp',
-    timestamp: raw.timestamp, time: at, received_at: at, source: 'socketio', raw, data: KINDS.detection.data(raw), images: [], size: 900,
-    hash: 'a'.repeat(64), prev_hash: 'b'.repeat(64),
+  const id = `0190a1b2-c3d4-7e5f-8a9b-${n.toString(16).padStart(12, '0')}`;
+  const r: NewRecord = {
+    id, kind: 'detection', gateway_id: 'bench-gw', camera_id: raw.camera_id, checkpoint_id: 'cp',
+    timestamp: raw.timestamp, time: at, received_at: at, source: 'socketio',
+    data: KINDS.detection.members({ id, camera_id: raw.camera_id, checkpoint_id: 'cp', raw, data: KINDS.detection.data(raw), images: [] }), images: [], size: 900,
   };
-  return JSON.stringify(recordPayload(r, 'bench-gw'));
+  return sealLine(renderRest(r), n + 1, 'b'.repeat(64)).line.toString();
 }
 /** The upstream broker must not drop messages for the (busy) subscriber that measures. */
 const UPSTREAM = ['max_queued_messages 0'];

@@ -9,6 +9,7 @@ PACKAGES=(
   rabbitmq-server nats-server          # the other cloud brokers (interop)
   python3-socketio python3-websocket python3-requests curl   # real camera clients
   python3-flask-socketio python3-eventlet                    # a central LPR server to forward to
+  python3-cryptography                                       # Ed25519 in the Python verifier of docs/EVIDENCE.md
   chromium fonts-thai-tlwg             # the status page in a browser, Thai plates
   systemd                              # systemd-analyze verify of the unit file
 )

@@ -35,7 +35,7 @@ import { createLocalSender, runLocalDelivery } from './outbound/local-publisher.
 import { LogConsumer } from './outbound/log-consumer.js';
 import { gatewayCheckpointTopic, gatewayStatusTopic } from './kinds/topics.js';
 import { loadOrCreateSigningKey } from './evidence/signing-key.js';
-import { EvidenceCheckpoints } from './jobs/evidence-checkpoints.js';
+import { EvidenceCheckpoints } from './evidence/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';
 import { gatewayStatusDocument, readinessOf, storeProblemOf } from './observability/gateway-status.js';
 import { storeInUse } from './log/store-failure.js';
@@ -91,18 +91,18 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords, logger,
     maxBytes: config.store.maxBytes, diskFreeMinBytes: config.store.diskFreeMinBytes, whenFull: config.store.whenFull,
     retainDeliveredMs: config.store.retainDelivered, maxUndeliveredAgeMs: config.store.maxUndeliveredAge,
-    freeBytes: parts.freeBytes, log: parts.log, blobs: parts.blobs, chain: config.evidence.chain,
+    freeBytes: parts.freeBytes, log: parts.log, blobs: parts.blobs,
   });
   const { log, blobs, dataDir } = store;
   const access = createCameraAccess(config.camera);
-  const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter });
+  const presence = new CameraPresence({ log, logger, offlineAfterMs: config.camera.offlineAfter, gatewayId: config.gatewayId });
   const clocks = new CameraClocks(config.camera.clockWarning);
   const observers: IngestObserver[] = [presence, clocks];
   const ingest = createIngest({
     log, blobs, logger, observers,
     access, maxImages: config.camera.maxImages,
     admission: store.admission,
-    timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId,
+    timeZone: config.camera.timezone, defaultCheckpointId: config.checkpointId, gatewayId: config.gatewayId,
   });
 
   // Readers of the log on the gateway itself: the hotlist watch (alerts) and the plate index.
@@ -195,7 +195,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       createSearchRoutes({ log, index: plateIndex, alerts, viewer, timeZone: config.camera.timezone }),
       createHotlistRoutes({ hotlist, index: plateIndex, token: config.admin.token, maxImportBytes: config.hotlist.maxImportBytes }),
       createAdminRoutes({
-        log, token: config.admin.token,
+        log, token: config.admin.token, checkpoint: () => evidence?.checkpoint() ?? Promise.resolve(),
         replay: uplink || forwarder ? async (seq) => {
           await uplink?.replay(seq);
           await forwarder?.replay(seq);
@@ -257,16 +257,14 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await hotlist.load();
       await alerts.start();
       await plateIndex.start();
-      if (config.evidence.chain) {
-        evidence = new EvidenceCheckpoints({
-          log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
-          publish: async (cp) => {
-            const payload = JSON.stringify(cp);
-            if (broker) await broker.publish(gatewayCheckpointTopic(config.gatewayId), payload, { retain: true });
-            await uplink?.publishRetained(gatewayCheckpointTopic(config.gatewayId), payload);
-          },
-        });
-      }
+      evidence = new EvidenceCheckpoints({
+        log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
+        publish: async (cp) => {
+          const payload = JSON.stringify(cp);
+          if (broker) await broker.publish(gatewayCheckpointTopic(config.gatewayId), payload, { retain: true });
+          await uplink?.publishRetained(gatewayCheckpointTopic(config.gatewayId), payload);
+        },
+      });
       if (broker && localConsumer) {
         await broker.start();
         const send = createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages });
@@ -275,6 +273,8 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await uplink?.start();
       forwarder?.start();
       await downlink?.start();
+      // The head found on open is pinned at once (after a crash the last checkpoint is older).
+      await evidence.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at start failed'));
       schedules = startSchedules({
         config, logger, log, blobs, presence, retention, evidence, backlogs: [backlog, forwardBacklog], publishStatus: () => void statusPublisher.run(),
       });

@@ -1,16 +1,19 @@
-// `lpr-gateway verify FILE.ndjson` (an export, checked offline) and `lpr-gateway key show`
-// (the public key that signs checkpoints, and its fingerprint).
+// `lpr-gateway verify FILE` (an export, or with --mqtt-dump a capture of published
+// payloads, checked offline) and `lpr-gateway key show` (the public key that signs
+// checkpoints, and its fingerprint).
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { loadOrCreateSigningKey } from '../evidence/signing-key.js';
-import { verifyExport } from '../evidence/verify-export.js';
+import { verifyExport, type Problem } from '../evidence/verify-export.js';
+import { verifyMqttDump } from '../evidence/verify-mqtt-dump.js';
 import { createStore } from '../log/open-store.js';
 
 export interface VerifyFlags {
   images?: string;
   pubkey?: string;
   pubkeyFile?: string;
+  mqttDump?: boolean;
 }
 
 export async function verifyCommand(file: string, f: VerifyFlags): Promise<number> {
@@ -20,10 +23,20 @@ export async function verifyCommand(file: string, f: VerifyFlags): Promise<numbe
   }
   const publicKey = f.pubkey ?? (f.pubkeyFile ? readFileSync(f.pubkeyFile, 'utf8') : undefined);
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const print = (problems: Problem[], notes: string[]) => {
+    for (const p of problems) process.stdout.write(`${p.seq === null ? '-' : `seq ${p.seq}`}: ${p.message}\n`);
+    for (const n of notes) process.stdout.write(`note: ${n}\n`);
+  };
+  if (f.mqttDump) {
+    const res = await verifyMqttDump(lines, { publicKey });
+    print(res.problems, res.notes);
+    const what = res.gateways.map((g) => `gateway ${g.gateway_id}: ${g.records} records (seq ${g.first}–${g.last}), pinned to seq ${g.pinned}`).join('; ');
+    process.stdout.write(res.problems.length === 0 ? `verified: ${what}\n` : `FAILED: ${res.problems.length} problems; ${what || 'no records'}\n`);
+    return res.problems.length === 0 ? 0 : 1;
+  }
   const res = await verifyExport(lines, { imagesDir: f.images, publicKey });
-  for (const p of res.problems) process.stdout.write(`${p.seq === null ? '-' : `seq ${p.seq}`}: ${p.message}\n`);
-  for (const n of res.notes) process.stdout.write(`note: ${n}\n`);
-  const what = `${res.records} records, ${res.checkpoints} checkpoints, ${res.imagesChecked} image files${res.imagesEvicted ? ` (${res.imagesEvicted} images evicted)` : ''}`;
+  print(res.problems, res.notes);
+  const what = `${res.records} records, ${res.gaps} gaps, ${res.checkpoints} checkpoints, ${res.imagesChecked} image files${res.imagesEvicted ? ` (${res.imagesEvicted} images evicted)` : ''}`;
   process.stdout.write(res.problems.length === 0 ? `verified: ${what}; chain intact\n` : `FAILED: ${res.problems.length} problems in ${what}\n`);
   return res.problems.length === 0 ? 0 : 1;
 }

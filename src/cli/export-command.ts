@@ -1,13 +1,18 @@
-// `lpr-gateway export`: stored records as NDJSON on stdout, from a running gateway (admin
-// token) or straight from a stopped gateway's data dir; images as files or omitted.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `lpr-gateway export`: the log as NDJSON on stdout (log/export-records.ts), from a running
+// gateway (admin token) or straight from a stopped gateway's data dir; images as files or
+// omitted. Record lines are written byte for byte as stored.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 import pino from 'pino';
-import { exportRecords, imageFileName, type ExportLine } from '../log/export-records.js';
+import { loadOrCreateSigningKey } from '../evidence/signing-key.js';
+import { EvidenceCheckpoints } from '../evidence/evidence-checkpoints.js';
+import { exportRecords, imageFileName } from '../log/export-records.js';
 import { openStore } from '../log/open-store.js';
+import { decodeLine } from '../log/record-line.js';
+import type { StoredRecord } from '../log/record.js';
 
 export interface ExportFlags {
   since?: string;
@@ -23,24 +28,34 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
   const imagesDir = f.images && f.images !== 'omit' ? f.images : undefined;
   if (imagesDir) mkdirSync(imagesDir, { recursive: true });
   let count = 0;
-  const emit = async (line: ExportLine, image: (sha: string) => Promise<Buffer | undefined>) => {
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-    if ('checkpoint' in line) return;
+  const out = process.stdout;
+  const emit = async (text: Buffer | string, r: StoredRecord | undefined, image: (sha: string) => Promise<Buffer | undefined>) => {
+    if (!out.write(text) || !out.write('\n')) await new Promise((ok) => out.once('drain', ok));
+    if (!r) return;
     count += 1;
     if (!imagesDir) return;
-    for (const i of line.images) {
+    for (const i of r.images) {
       if (i.evicted) continue;
       const data = await image(i.sha256);
-      if (data) writeFileSync(join(imagesDir, imageFileName(line, i)), data);
+      if (data) writeFileSync(join(imagesDir, imageFileName(r, i)), data);
     }
   };
   if (f.dataDir) {
     // Direct mode: the gateway must be stopped (LevelDB allows one process).
-    const store = await openStore(f.dataDir, { logger: pino({ level: 'silent' }) }).catch((err: Error) => {
+    const logger = pino({ level: 'silent' });
+    const store = await openStore(f.dataDir, { logger }).catch((err: Error) => {
       throw new Error(`cannot open ${f.dataDir} (is the gateway still running? use --url and --token): ${err.message}`);
     });
     try {
-      for await (const line of exportRecords(store.log, { since: f.since, cameraId: f.camera })) await emit(line, (sha) => store.blobs.read(sha));
+      // The head is signed first with the gateway's own key (after a crash the last
+      // checkpoint is older than the last record), so the whole export is pinned.
+      const head = store.log.chainHead();
+      const gatewayId = head && (await store.log.get(head.seq))?.gateway_id;
+      const evidence = gatewayId && existsSync(store.evidenceKeyPath)
+        ? new EvidenceCheckpoints({ log: store.log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId, logger, publish: async () => {} })
+        : undefined;
+      const lines = exportRecords(store.log, { since: f.since, cameraId: f.camera }, { checkpoint: evidence && (() => evidence.checkpoint()) });
+      for await (const line of lines) await emit(line.text, line.record, (sha) => store.blobs.read(sha));
     } finally {
       await store.close();
     }
@@ -52,10 +67,11 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
       process.stderr.write(`lpr-gateway: export refused (${res.status}): ${await res.text()}\n`);
       return 1;
     }
-    const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
+    const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
     for await (const line of lines) {
       if (!line) continue;
-      await emit(JSON.parse(line) as ExportLine, async (sha) => {
+      const r = line.startsWith('{"hash":"') ? decodeLine(Buffer.from(line)) : undefined;
+      await emit(line, r, async (sha) => {
         const img = await fetch(`${f.url}/api/images/${sha}`);
         return img.ok ? Buffer.from(await img.arrayBuffer()) : undefined;
       });

@@ -75,9 +75,10 @@ export async function runCli(argv: string[]): Promise<void> {
     });
   program
     .command('verify <file>')
-    .description('check an export offline: hashes, chain, image files, checkpoint signatures (exit 0 only if all holds)')
+    .description('check an export offline: hashes, chain, gap lines, image files, checkpoint signatures (exit 0 only if all holds)')
     .option('--images <dir>', 'image files written by export --images')
-    .option('--pubkey <key>', "the gateway's public key (base64 or PEM), from lpr-gateway key show")
+    .option('--mqtt-dump', "FILE is a capture of published payloads (mosquitto_sub -v output), not an export")
+    .option('--pubkey <key>', "the gateway's public key (base64, PEM, or the whole output of lpr-gateway key show)")
     .option('--pubkey-file <file>', 'the same, from a file')
     .action(async (file: string, flags: VerifyFlags) => {
       process.exitCode = await (await import('./evidence-commands.js')).verifyCommand(file, flags);

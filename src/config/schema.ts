@@ -217,8 +217,13 @@ export const configSchema = z.strictObject({
     viewerPasswordHash: z.string().default(''),
   }),
   evidence: section({
-    /** Hash-chain every record (hash, prev_hash) in the same synced batch. */
-    chain: bool(true),
+    /**
+     * Gone: every record is chained (the hash is one SHA-256 over the stored line, and a log
+     * with unchained stretches is not evidence). Accepted as true so old files still load.
+     */
+    chain: z.unknown().optional().refine((v) => v === undefined || v === true || v === 'true', {
+      message: 'evidence.chain was removed: every record is chained; delete the setting',
+    }),
     /** How often a signed checkpoint of the chain head is made (only when records came). */
     checkpointInterval: duration(5 * 60_000),
   }),

@@ -6,6 +6,7 @@
 // on the open alert instead of raising new ones.
 import type { Logger } from 'pino';
 import { uuidV7 } from '../log/uuid-v7.js';
+import { KINDS } from '../kinds/index.js';
 import type { AlertData, DetectionData, NewRecord, StoredRecord } from '../log/record.js';
 import type { RecordLog } from '../log/record-log.js';
 import { LogFollower } from '../outbound/log-follower.js';
@@ -121,7 +122,7 @@ export class AlertWatch {
     for (const r of page) {
       if (r.kind !== 'detection') continue;
       const seen = new Set<string>();
-      for (const reading of plateReadings(r.data as DetectionData)) {
+      for (const reading of plateReadings(r.data as unknown as DetectionData)) {
         for (const m of this.opts.hotlist.match(reading)) {
           const entryId = `${m.source}/${m.key}`;
           if (seen.has(entryId)) continue;
@@ -156,10 +157,11 @@ export class AlertWatch {
       images: r.images.filter((i) => !i.evicted).map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256 })),
     };
     const now = Date.now();
+    const id = uuidV7(now);
     const record: NewRecord = {
-      id: uuidV7(now), kind: 'alert', camera_id: r.camera_id, checkpoint_id: r.checkpoint_id,
+      id, kind: 'alert', gateway_id: r.gateway_id, camera_id: r.camera_id, checkpoint_id: r.checkpoint_id,
       timestamp: r.timestamp, time: r.time, received_at: new Date(now).toISOString(), source: 'gateway',
-      raw: {}, data, images: [], size: 600 + JSON.stringify(data).length,
+      data: KINDS.alert.members({ id, camera_id: r.camera_id, checkpoint_id: r.checkpoint_id, raw: {}, data, images: [] }), images: [], size: 600 + JSON.stringify(data).length,
     };
     // A repeated page finds the alert it already wrote (same detection, same entry).
     const appended = await this.opts.log.append(record, { dedupeKey: `alert:${r.id}:${entryId}` });

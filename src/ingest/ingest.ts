@@ -12,6 +12,8 @@ import type { CameraAccess } from './camera-access.js';
 import { imageBuffers } from './image-buffers.js';
 import { parseMessage, type MessageKind, type ParsedMessage } from './parse-message.js';
 import { uuidV7 } from '../log/uuid-v7.js';
+import { KINDS } from '../kinds/index.js';
+import { imageTopic } from '../kinds/topics.js';
 
 export interface AcceptContext {
   source: Transport;
@@ -45,6 +47,8 @@ export interface IngestDeps {
   blobs: BlobStore;
   logger: Logger;
   timeZone: string;
+  /** Written into every record (its chain is the gateway's). */
+  gatewayId: string;
   defaultCheckpointId: string;
   admission?: StoreAdmission;
   access?: CameraAccess;
@@ -97,11 +101,14 @@ export function createIngest(deps: IngestDeps): Ingest {
       const earlier = await deps.log.findDuplicate(msg.dedupeKey);
       if (earlier) return { ...base, ...earlier };
     }
+    const id = uuidV7(receivedAt);
+    const images = msg.images.map((i) => ({ ...i.ref, topic: imageTopic({ id, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id }, i.ref) }));
     const record: NewRecord = {
-      id: uuidV7(receivedAt), kind: msg.kind, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id,
-      timestamp: msg.timestamp, time: msg.time, received_at: new Date(receivedAt).toISOString(),
-      source: ctx.source, raw: msg.raw, data: msg.data, images: msg.images.map((i) => i.ref),
-      size: approxJsonBytes(msg.raw) + msg.images.reduce((n, i) => n + i.ref.bytes, 0),
+      id, kind: msg.kind, gateway_id: deps.gatewayId, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id,
+      timestamp: msg.timestamp, time: msg.time, received_at: new Date(receivedAt).toISOString(), source: ctx.source,
+      data: KINDS[msg.kind].members({ id, camera_id: msg.camera_id, checkpoint_id: msg.checkpoint_id, raw: msg.raw, data: msg.data, images }),
+      images,
+      size: approxJsonBytes(msg.raw) + images.reduce((n, i) => n + i.bytes, 0),
     };
     // Pinned image files cannot be deleted by an eviction or the orphan sweep between
     // being found or written here and the append that takes their references.

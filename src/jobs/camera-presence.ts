@@ -6,12 +6,14 @@ import type { Logger } from 'pino';
 import type { AcceptResult, IngestObserver } from '../ingest/ingest.js';
 import type { NewRecord, StatusData } from '../log/record.js';
 import { uuidV7 } from '../log/uuid-v7.js';
+import { KINDS } from '../kinds/index.js';
 import type { CameraSummary, RecordLog } from '../log/record-log.js';
 
 export interface PresenceDeps {
   log: RecordLog;
   logger: Logger;
   offlineAfterMs: number;
+  gatewayId: string;
   now?: () => number;
 }
 
@@ -45,9 +47,11 @@ export class CameraPresence implements IngestObserver {
     this.changing.add(row.camera_id);
     const at = new Date(this.now()).toISOString();
     const data: StatusData = { state, last_seen: row.last_seen };
+    const id = uuidV7(this.now());
     const record: NewRecord = {
-      id: uuidV7(this.now()), kind: 'status', camera_id: row.camera_id, checkpoint_id: row.checkpoint_id,
-      timestamp: at, time: at, received_at: at, source: 'gateway', raw: {}, data, images: [], size: 64,
+      id, kind: 'status', gateway_id: this.deps.gatewayId, camera_id: row.camera_id, checkpoint_id: row.checkpoint_id,
+      timestamp: at, time: at, received_at: at, source: 'gateway',
+      data: KINDS.status.members({ id, camera_id: row.camera_id, checkpoint_id: row.checkpoint_id, raw: {}, data, images: [] }), images: [], size: 64,
     };
     try {
       await this.deps.log.append(record);

@@ -10,7 +10,7 @@ import type { RecordLog } from '../log/record-log.js';
 import type { StoreRetention } from '../log/store-retention.js';
 import type { BacklogMonitor } from '../outbound/backlog-monitor.js';
 import type { CameraPresence } from './camera-presence.js';
-import type { EvidenceCheckpoints } from './evidence-checkpoints.js';
+import type { EvidenceCheckpoints } from '../evidence/evidence-checkpoints.js';
 
 export interface ScheduleDeps {
   config: GatewayConfig;

@@ -1,9 +1,8 @@
 // A detection: plates and vehicles read by a camera, with its images.
 import { checkFields, detectionFields, plateTexts } from './message-schemas.js';
 import type { DetectionData } from '../log/record.js';
-import { imageTopic } from './topics.js';
 import type { KindSpec } from './kind-spec.js';
-import { kindPayload } from './pass-through.js';
+import { kindMembers } from './pass-through.js';
 
 const DATA_FIELDS: readonly (keyof DetectionData)[] = [
   'vehicles_count', 'plates_count', 'plates', 'ocr_results', 'vehicle_detections', 'plate_detections', 'processing_time_ms',
@@ -21,9 +20,7 @@ export const detection: KindSpec = {
   reply: (r) => ({ success: true, message: 'Detection data received', detection_id: r.id }),
   topicSuffix: 'detection',
   retained: false,
-  payload(r, common) {
-    const out = kindPayload(r, common, 'detection_id', r.data, DATA_FIELDS);
-    out.images = r.images.map((i) => ({ name: i.name, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, topic: imageTopic(r, i) }));
-    return out;
-  },
+  // Its `images` member the log writes from the references it counts (log/record-line.ts);
+  // ingest gives each its topic (imageTopic).
+  members: (m) => kindMembers(m.raw, m.data, DATA_FIELDS),
 };

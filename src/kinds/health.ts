@@ -2,7 +2,7 @@
 import { checkFields, healthFields, healthLevel } from './message-schemas.js';
 import type { HealthData } from '../log/record.js';
 import type { KindSpec } from './kind-spec.js';
-import { kindPayload } from './pass-through.js';
+import { kindMembers } from './pass-through.js';
 
 const DATA_FIELDS: readonly (keyof HealthData)[] = ['component', 'status', 'level', 'message', 'details'];
 
@@ -18,5 +18,5 @@ export const health: KindSpec = {
   reply: (r) => ({ success: true, message: 'Health data received', health_id: r.id }),
   topicSuffix: 'health',
   retained: false,
-  payload: (r, common) => kindPayload(r, common, 'health_id', r.data, DATA_FIELDS),
+  members: (m) => kindMembers(m.raw, m.data, DATA_FIELDS),
 };

@@ -15,10 +15,9 @@ export const KIND_OF_TYPE: ReadonlyMap<string, RecordKind> = new Map(
   (Object.entries(KINDS) as [RecordKind, KindSpec][]).flatMap(([kind, spec]) => spec.types.map((t) => [t, kind] as const)),
 );
 
-/** Topic of a record's JSON message, or undefined for kinds that are not published. */
-export function recordTopic(r: StoredRecord): string | undefined {
-  const suffix = KINDS[r.kind].topicSuffix;
-  return suffix && `lpr/${r.checkpoint_id}/${r.camera_id}/${suffix}`;
+/** Topic of a record's line on the local broker (and, under the uplink's prefix, upstream). */
+export function recordTopic(r: Pick<StoredRecord, 'kind' | 'camera_id' | 'checkpoint_id'>): string {
+  return `lpr/${r.checkpoint_id}/${r.camera_id}/${KINDS[r.kind].topicSuffix}`;
 }
 
 export type { KindSpec };

@@ -1,7 +1,7 @@
-// A camera registering itself. Not published as a topic of its own: it shows up as the
-// camera's status.
+// A camera registering itself. Published on lpr/<checkpoint>/<camera>/register like every
+// record, so a copy of the chain elsewhere has no holes (docs/EVIDENCE.md).
 import type { KindSpec } from './kind-spec.js';
-import { kindPayload } from './pass-through.js';
+import { kindMembers } from './pass-through.js';
 
 export const register: KindSpec = {
   types: ['camera_register', 'register'],
@@ -10,7 +10,7 @@ export const register: KindSpec = {
   images: false,
   data: () => ({}),
   reply: (r) => ({ success: true, message: 'Camera registered successfully', camera_id: r.camera_id, registration_id: r.id }),
-  topicSuffix: undefined,
+  topicSuffix: 'register',
   retained: false,
-  payload: (r, common) => kindPayload(r, common, 'registration_id', r.data, []),
+  members: (m) => kindMembers(m.raw, {}, []),
 };

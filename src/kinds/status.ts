@@ -10,9 +10,8 @@ export const status: KindSpec = {
   reply: () => ({ success: true }),
   topicSuffix: 'status',
   retained: true,
-  payload(r, common) {
-    const d = r.data as StatusData;
-    const { seq, gateway_id, camera_id, checkpoint_id, hash, prev_hash, time } = common;
-    return { state: d.state, last_seen: d.last_seen, seq, gateway_id, camera_id, checkpoint_id, hash, prev_hash, time };
+  members(m) {
+    const d = m.data as StatusData;
+    return { state: d.state, last_seen: d.last_seen };
   },
 };

@@ -1,8 +1,8 @@
 // MQTT topic names (README.md, "MQTT: local subscribers and the cloud"). The local broker and the uplink use the same tree; the
 // uplink may put a prefix in front. Ids are validated at ingest, so they are safe levels.
-import type { ImageRef, StoredRecord } from '../log/record.js';
+import type { ImageRef } from '../log/record.js';
 
-export function imageTopic(r: StoredRecord, image: ImageRef): string {
+export function imageTopic(r: { id: string; camera_id: string; checkpoint_id: string }, image: Pick<ImageRef, 'name'>): string {
   return `lpr/${r.checkpoint_id}/${r.camera_id}/image/${r.id}/${image.name}`;
 }
 

@@ -12,11 +12,12 @@ import { GatewayError } from '../errors.js';
 import { CameraStats, emptyTotals } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
-import { liveImages, ownBytes, planRefs, refDeltas, type RefDelta } from './image-refs.js';
+import { planGaps } from './gap-rows.js';
+import { liveImages, planRefs, refDeltas } from './image-refs.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import { chain, GENESIS_HASH, prepareHash, type HashedMembers } from './record-hash.js';
+import { GENESIS_HASH, holdsImages, renderRest, sealLine, storedRecord } from './record-line.js';
 import type {
-  AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, LogStats, ParkedRecord, RecordLog, StoreHealth,
+  AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, GapRow, LogStats, ParkedRecord, RecordLog, StoreHealth,
   TableName, TableOp, TableRange,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
@@ -39,15 +40,15 @@ export interface BaseLogOptions {
   recoveryDelaysMs?: readonly number[];
   /** Fault injection for tests: consulted before each backend write; an Error fails it. */
   writeFault?: () => Error | undefined;
-  /** Hash-chain the records (evidence.chain); on by default. */
-  chain?: boolean;
+  /** Benchmark only: store lines without hashing them (bench:pipeline's chain-off run). */
+  benchUnhashed?: boolean;
 }
 
 interface Pending {
   record: NewRecord;
   dedupeKey: string | undefined;
-  /** The record's hashed text made at append (see prepareHash). */
-  hashed: HashedMembers | undefined;
+  /** The record's line after prev_hash, rendered at append (see renderRest). */
+  rest: Buffer;
 }
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
@@ -108,6 +109,8 @@ export abstract class BaseRecordLog implements RecordLog {
   /** consumer → seq → entry (a few rows; loaded at open). */
   private parked_ = new Map<string, Map<number, ParkedRecord>>();
   private head: ChainHead | undefined;
+  /** Removed stretches of the chain (gap-rows.ts), by first seq: a few rows, loaded at open. */
+  private gaps_ = new Map<number, GapRow>();
   /** Contiguous seqs ending at lastSeq() (see TAIL_RECORDS); emptied by any rewrite. */
   private tail: { at: number; record: StoredRecord }[] = [];
   private tailTimer: NodeJS.Timeout | undefined;
@@ -148,14 +151,18 @@ export abstract class BaseRecordLog implements RecordLog {
 
   append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    if (record.images.length > 0 && !holdsImages(record.kind)) {
+      return Promise.reject(new Error(`a ${record.kind} record holds no images (only a detection's line lists them)`));
+    }
     const key = opts.dedupeKey;
-    const hashed = this.base.chain === false ? undefined : prepareHash(record);
-    if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined, hashed }));
+    // Rendered here, not in the one-at-a-time batch writer, which only prefixes the chain.
+    const rest = renderRest(record);
+    if (key === undefined) return this.track(this.committer.submit({ record, dedupeKey: undefined, rest }));
     // A resend racing its original joins the original's promise; stored ones are found
     // by the batch writer with one read per batch (not one per record).
     const pending = this.pendingByKey.get(key);
     if (pending) return pending.then((r) => ({ ...r, duplicate: true }));
-    const result = this.track(this.committer.submit({ record, dedupeKey: key, hashed }));
+    const result = this.track(this.committer.submit({ record, dedupeKey: key, rest }));
     this.pendingByKey.set(key, result);
     const forget = () => this.pendingByKey.delete(key);
     result.then(forget, forget);
@@ -365,6 +372,10 @@ export abstract class BaseRecordLog implements RecordLog {
     return this.read(() => this._checkpoints(afterSeq, limit));
   }
 
+  gaps(): GapRow[] {
+    return [...this.gaps_.values()].sort((a, b) => a.from_seq - b.from_seq).map((g) => ({ ...g, reasons: [...g.reasons] }));
+  }
+
   /** The newest record's seq and hash: what a signed checkpoint covers. */
   chainHead(): ChainHead | undefined {
     return this.head ? { ...this.head } : undefined;
@@ -404,35 +415,13 @@ export abstract class BaseRecordLog implements RecordLog {
     this.first = snap.firstSeq;
     this.stats_.load(snap.totals, snap.cameras);
     this.head = snap.chainHead;
+    this.gaps_ = new Map(snap.gaps.map((g) => [g.from_seq, g]));
     this.parked_ = new Map();
     for (const p of snap.parked) {
       const m = this.parked_.get(p.consumer) ?? new Map<number, ParkedRecord>();
       m.set(p.seq, p);
       this.parked_.set(p.consumer, m);
     }
-    if (!snap.refsCounted) await this.countRefs();
-  }
-
-  /** One scan for a store written before references were counted (runs once, ever). */
-  private async countRefs(): Promise<void> {
-    const deltas = new Map<string, RefDelta>();
-    let own = 0;
-    for (let pos = 0; ;) {
-      const page = await this._range(pos, 1000);
-      if (page.length === 0) break;
-      pos = page[page.length - 1]!.seq;
-      for (const [sha, d] of refDeltas(page, 1)) {
-        const cur = deltas.get(sha);
-        if (cur) cur.delta += d.delta;
-        else deltas.set(sha, d);
-      }
-      for (const r of page) own += ownBytes(r);
-    }
-    const refs = planRefs(deltas, []);
-    const totals = { ...emptyTotals(), ...this.stats_.totals, liveBytes: own + refs.addedBytes };
-    await this._commit({ put: [], del: [], dedupe: [], refs: refs.refs, totals, cameras: [], refsCounted: true });
-    this.stats_.totals = totals;
-    if (deltas.size > 0) this.base.logger?.info({ images: deltas.size }, 'image references counted (one-time upgrade of the store)');
   }
 
   private inWindow(hit: DedupeEntry, at: number): boolean {
@@ -550,8 +539,16 @@ export abstract class BaseRecordLog implements RecordLog {
     });
     const fresh = items.filter((_, i) => !known[i]);
     const firstSeq = this.nextSeq;
-    const stored = fresh.map((p, i): StoredRecord => ({ seq: firstSeq + i, ...p.record }));
-    if (stored.length > 0) {
+    if (fresh.length > 0) {
+      // The chain is extended inside the same synced batch: a crash never leaves a gap.
+      let prev = this.head?.hash ?? GENESIS_HASH;
+      const stored = fresh.map((p, i): StoredRecord => {
+        const seq = firstSeq + i;
+        const sealed = sealLine(p.rest, seq, prev, this.base.benchUnhashed);
+        const r = storedRecord(p.record, seq, prev, sealed);
+        prev = sealed.hash;
+        return r;
+      });
       const deltas = refDeltas(stored, 1);
       const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
       const stats = this.stats_.plan(stored);
@@ -562,24 +559,21 @@ export abstract class BaseRecordLog implements RecordLog {
         if (key !== undefined) dedupe.push([key, { seq: r.seq, id: r.id, at }]);
       });
       const last = firstSeq + stored.length - 1;
-      // The chain is extended inside the same synced batch: a crash never leaves a gap.
-      const linked = this.base.chain === false ? undefined : chain(stored, this.head?.hash ?? GENESIS_HASH, fresh.map((p) => p.hashed));
-      const head = linked ? { seq: last, hash: linked.head } : undefined;
+      const head = { seq: last, hash: prev };
       // Reserved before awaiting, and never handed back: a failed (unacknowledged) batch
       // may still surface after LevelDB's recovery, so its seqs are not reused.
       this.nextSeq = last + 1;
       await this.write(() => this._commit({
-        put: stored, del: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last,
-        ...(head ? { chainHead: head } : {}), ...(linked ? { encoded: linked.encoded } : {}),
+        put: stored, del: [], stripped: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last, chainHead: head,
       }));
-      if (head) this.head = head;
+      this.head = head;
       this.addToTail(stored);
       stats.commit();
       if (this.first === 0) this.first = firstSeq;
       for (const listener of this.listeners) listener(last);
     }
-    let next = 0;
-    return items.map((_, i) => known[i] ?? { seq: stored[next]!.seq, id: stored[next++]!.id, duplicate: false });
+    let next = firstSeq;
+    return items.map((p, i) => known[i] ?? { seq: next++, id: p.record.id, duplicate: false });
   }
 
   private async writeEviction(change: EvictionChange): Promise<EvictionResult> {
@@ -600,9 +594,16 @@ export abstract class BaseRecordLog implements RecordLog {
     const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
     const before = this.stats_.totals;
     const effect = planEviction(change.reason, remove, strip, refs, before);
+    // Removed stretches stay visible as what they are (export gap lines), never as a break.
+    const gaps = planGaps([...this.gaps_.values()], remove, change.reason);
     this.clearTail(); // records in it may be going or losing images
-    await this.write(() => this._commit({ put: effect.rewritten, del: remove, dedupe: [], refs: refs.refs, totals: effect.totals, cameras: [] }));
+    await this.write(() => this._commit({
+      put: [], del: remove, stripped: strip.map((r) => r.seq), dedupe: [], refs: refs.refs, totals: effect.totals, cameras: [],
+      ...(gaps.put.length + gaps.del.length > 0 ? { gaps } : {}),
+    }));
     this.stats_.totals = effect.totals;
+    for (const seq of gaps.del) this.gaps_.delete(seq);
+    for (const g of gaps.put) this.gaps_.set(g.from_seq, g);
     if (remove.length > 0) this.first = await this.read(() => this._firstSeq());
     // Files go after the records that pointed at them are durable: a crash leaves an
     // unreferenced file (the orphan sweep's), never a record pointing at nothing.

@@ -71,7 +71,7 @@ export class CameraStats {
       const prev = touched.get(r.camera_id) ?? this.cameras.get(r.camera_id);
       if (r.kind === 'status') {
         // Presence changes are the gateway's own records: they do not count as camera traffic.
-        if (prev) touched.set(r.camera_id, { ...prev, state: (r.data as StatusData).state });
+        if (prev) touched.set(r.camera_id, { ...prev, state: (r.data as unknown as StatusData).state });
         continue;
       }
       if (r.kind === 'alert') continue; // the gateway's own too: counted as records only

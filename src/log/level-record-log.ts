@@ -1,14 +1,18 @@
-// The log on LevelDB. Keyspaces (sublevels): rec (seq → record), id (id → seq), dedupe
-// (key → {seq,id,at}), ref (image sha256 → references), cursor (consumer → seq), meta
-// (totals, per-camera rows, high-water mark, chain head, job state), parked (consumer/seq
-// → why), checkpoint (seq → signed checkpoint), table:<name> (side tables: hotlist, plate index). Every rule is in BaseRecordLog;
-// this file only maps a WritePlan onto one synced LevelDB batch.
+// The log on LevelDB. Keyspaces (sublevels): rec (seq → the record's line, as bytes), id
+// (id → seq), evicted (seq → images evicted: the state beside a record), gap (first seq →
+// a removed run), dedupe (key → {seq,id,at}), ref (image sha256 → references), cursor
+// (consumer → seq), meta (format, totals, per-camera rows, high-water mark, chain head, job
+// state), parked (consumer/seq → why), checkpoint (seq → signed checkpoint), table:<name>
+// (side tables: hotlist, plate index). Every rule is in BaseRecordLog; this file only maps
+// a WritePlan onto one synced LevelDB batch.
 import { Level } from 'level';
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, Checkpoint, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
+import { decodeLine } from './record-line.js';
+import type { CameraSummary, Checkpoint, GapRow, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
 import type { StoredRecord } from './record.js';
+import { StoreFormatError, STORE_FORMAT } from './store-format.js';
 
 export interface LevelRecordLogOptions extends BaseLogOptions {
   /** Directory of the LevelDB database. */
@@ -24,11 +28,11 @@ export interface LevelRecordLogOptions extends BaseLogOptions {
  */
 const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
 const HIGH_WATER_KEY = 'high-water';
-const REFS_COUNTED_KEY = 'refs-counted';
+const FORMAT_KEY = 'format';
 const CHAIN_HEAD_KEY = 'chain-head';
 const STATE_PREFIX = 'state:';
 type ChainedBatch = ReturnType<Level<string, string>['batch']>;
-/** A value that is already UTF-8 bytes (the chain's encoded records) goes in as it is. */
+/** A value that is already UTF-8 bytes (a record's line) goes in as it is. */
 const AS_BYTES = { valueEncoding: 'buffer' } as const;
 const seqKey = (seq: number): string => seq.toString().padStart(16, '0');
 /**
@@ -45,8 +49,10 @@ function openHandles(location: string) {
   const db = new Level<string, string>(location, { valueEncoding: 'utf8', writeBufferSize: WRITE_BUFFER_BYTES });
   return {
     db,
-    recs: db.sublevel<string, StoredRecord>('rec', { valueEncoding: 'json' }),
+    recs: db.sublevel<string, Buffer>('rec', { valueEncoding: 'buffer' }),
     ids: db.sublevel<string, number>('id', { valueEncoding: 'json' }),
+    evicted: db.sublevel<string, string>('evicted', { valueEncoding: 'utf8' }),
+    gaps: db.sublevel<string, GapRow>('gap', { valueEncoding: 'json' }),
     dedupe: db.sublevel<string, DedupeEntry>('dedupe', { valueEncoding: 'json' }),
     refs: db.sublevel<string, number>('ref', { valueEncoding: 'json' }),
     cursors: db.sublevel<string, number>('cursor', { valueEncoding: 'json' }),
@@ -68,16 +74,17 @@ export class LevelRecordLog extends BaseRecordLog {
 
   protected async _open(): Promise<LogSnapshot> {
     if (this.h.db.status !== 'opening' && this.h.db.status !== 'open') this.h = openHandles(this.opts.location);
-    const { db, recs, cursors, meta, parked } = this.h;
+    const { db, recs, cursors, meta, parked, gaps } = this.h;
     await db.open();
     const [[last], [first], cursorRows, metaRows] = await Promise.all([
       recs.keys({ reverse: true, limit: 1 }).all(),
       recs.keys({ limit: 1 }).all(),
       cursors.values().all(),
-      meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, REFS_COUNTED_KEY, CHAIN_HEAD_KEY]),
+      meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, FORMAT_KEY, CHAIN_HEAD_KEY]),
     ]);
+    await this.checkFormat(metaRows[2], first !== undefined || metaRows[0] !== undefined);
     const cameras = (await meta.values({ gte: CAMERA_KEY_PREFIX, lt: `${CAMERA_KEY_PREFIX}\uffff` }).all()) as CameraSummary[];
-    const parkedRows = await parked.values().all();
+    const [parkedRows, gapRows] = await Promise.all([parked.values().all(), gaps.values().all()]);
     return {
       firstSeq: first ? Number(first) : 0,
       lastSeq: last ? Number(last) : 0,
@@ -85,10 +92,20 @@ export class LevelRecordLog extends BaseRecordLog {
       totals: metaRows[0] as Totals | undefined,
       cameras,
       cursors: cursorRows,
-      refsCounted: metaRows[2] === true,
       parked: parkedRows,
+      gaps: gapRows,
       chainHead: metaRows[3] as ChainHead | undefined,
     };
+  }
+
+  /**
+   * A store of another record format is refused, never misread (store-format.ts). A new,
+   * empty store is marked with this one's.
+   */
+  private async checkFormat(format: unknown, used: boolean): Promise<void> {
+    if (format === STORE_FORMAT) return;
+    if (format !== undefined || used) throw new StoreFormatError(this.opts.location, format);
+    await this.h.meta.put(FORMAT_KEY, STORE_FORMAT);
   }
 
   protected async _close(clean: boolean): Promise<void> {
@@ -121,17 +138,19 @@ export class LevelRecordLog extends BaseRecordLog {
   }
 
   private fill(batch: ChainedBatch, plan: WritePlan): void {
-    const { recs, ids, dedupe, refs, meta } = this.h;
-    plan.put.forEach((r, i) => {
-      const encoded = plan.encoded?.[i];
-      if (encoded) batch.put<string, Buffer>(recs.prefix + seqKey(r.seq), encoded, AS_BYTES);
-      else batch.put(recs.prefix + seqKey(r.seq), JSON.stringify(r));
+    const { recs, ids, evicted, gaps, dedupe, refs, meta } = this.h;
+    for (const r of plan.put) {
+      batch.put<string, Buffer>(recs.prefix + seqKey(r.seq), r.line, AS_BYTES);
       batch.put(ids.prefix + r.id, String(r.seq));
-    });
+    }
+    for (const seq of plan.stripped) batch.put(evicted.prefix + seqKey(seq), '1');
     for (const r of plan.del) {
       batch.del(recs.prefix + seqKey(r.seq));
       batch.del(ids.prefix + r.id);
+      batch.del(evicted.prefix + seqKey(r.seq));
     }
+    for (const seq of plan.gaps?.del ?? []) batch.del(gaps.prefix + seqKey(seq));
+    for (const g of plan.gaps?.put ?? []) batch.put(gaps.prefix + seqKey(g.from_seq), JSON.stringify(g));
     for (const [key, value] of plan.dedupe) batch.put(dedupe.prefix + key, JSON.stringify(value));
     for (const [sha, n] of plan.refs) {
       if (n > 0) batch.put(refs.prefix + sha, String(n));
@@ -140,27 +159,36 @@ export class LevelRecordLog extends BaseRecordLog {
     batch.put(meta.prefix + TOTALS_KEY, JSON.stringify(plan.totals));
     for (const row of plan.cameras) batch.put(meta.prefix + CAMERA_KEY_PREFIX + row.camera_id, JSON.stringify(row));
     if (plan.highWater !== undefined) batch.put(meta.prefix + HIGH_WATER_KEY, String(plan.highWater));
-    if (plan.refsCounted) batch.put(meta.prefix + REFS_COUNTED_KEY, 'true');
     if (plan.chainHead) batch.put(meta.prefix + CHAIN_HEAD_KEY, JSON.stringify(plan.chainHead));
   }
 
   protected async _get(seqs: number[]): Promise<(StoredRecord | undefined)[]> {
     if (seqs.length === 0) return [];
-    if (seqs.length === 1) return [await this.h.recs.get(seqKey(seqs[0]!))];
-    return this.h.recs.getMany(seqs.map(seqKey));
+    const keys = seqs.map(seqKey);
+    const [lines, marks] = await Promise.all([this.h.recs.getMany(keys), this.h.evicted.getMany(keys)]);
+    return lines.map((line, i) => (line ? decodeLine(line, marks[i] !== undefined) : undefined));
+  }
+
+  /** Lines of a range, decoded with the evicted marks of the same range (one read each). */
+  private async decodeRange(rows: [string, Buffer][]): Promise<StoredRecord[]> {
+    if (rows.length === 0) return [];
+    const a = rows[0]![0];
+    const b = rows.at(-1)![0];
+    const marks = new Set(await this.h.evicted.keys({ gte: a < b ? a : b, lte: a < b ? b : a }).all());
+    return rows.map(([key, line]) => decodeLine(line, marks.has(key)));
   }
 
   protected _seqOfId(id: string): Promise<number | undefined> {
     return this.h.ids.get(id);
   }
 
-  protected _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
+  protected async _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
     // One native call for a whole page; per-item iteration costs ~10 us a record.
-    return this.h.recs.values({ gt: seqKey(afterSeq), limit, ...PAGE }).all();
+    return this.decodeRange(await this.h.recs.iterator({ gt: seqKey(afterSeq), limit, ...PAGE }).all());
   }
 
-  protected _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
-    return this.h.recs.values({ lt: seqKey(beforeSeq), reverse: true, limit, ...PAGE }).all();
+  protected async _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
+    return this.decodeRange(await this.h.recs.iterator({ lt: seqKey(beforeSeq), reverse: true, limit, ...PAGE }).all());
   }
 
   protected async _firstSeq(): Promise<number> {

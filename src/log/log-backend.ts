@@ -1,7 +1,7 @@
 // What a storage backend of the log stores, and the one atomic write it must offer.
 // BaseRecordLog plans every change as a WritePlan; a backend only makes it durable.
 import type { Totals } from './camera-stats.js';
-import type { CameraSummary, ParkedRecord } from './record-log.js';
+import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 export interface DedupeEntry {
@@ -22,9 +22,8 @@ export interface LogSnapshot {
   cameras: CameraSummary[];
   /** Every consumer cursor (a few rows). */
   cursors: number[];
-  /** False for a store written before image references were counted (needs one scan). */
-  refsCounted: boolean;
   parked: ParkedRecord[];
+  gaps: GapRow[];
   /** The newest record's seq and hash (the hash chain's head), if any. */
   chainHead: ChainHead | undefined;
 }
@@ -40,18 +39,18 @@ export interface ChainHead {
  * they change always agree.
  */
 export interface WritePlan {
-  /** New records, or records rewritten (images evicted). */
+  /** New records (their `line` is what is stored). */
   put: StoredRecord[];
-  /** put[i] as JSON (UTF-8), where the hash chain already serialised it (a backend may use it). */
-  encoded?: Buffer[];
-  /** Records removed (their id index too). */
+  /** Records removed (their id index and images-evicted mark too). */
   del: StoredRecord[];
+  /** Seqs of records whose images were evicted: marked beside the record, which stays as it is. */
+  stripped: number[];
   dedupe: [string, DedupeEntry][];
   /** Image SHA-256 → references now; 0 deletes the row. */
   refs: [string, number][];
   totals: Totals;
   cameras: CameraSummary[];
   highWater?: number;
-  refsCounted?: true;
   chainHead?: ChainHead;
+  gaps?: { put: GapRow[]; del: number[] };
 }

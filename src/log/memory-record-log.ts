@@ -4,13 +4,24 @@
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
 import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
-import type { CameraSummary, Checkpoint, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
+import { decodeLine } from './record-line.js';
+import type { CameraSummary, Checkpoint, GapRow, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
 import type { StoredRecord } from './record.js';
+
+/** A stored record: its line, as LevelDB keeps it. */
+interface Row {
+  seq: number;
+  id: string;
+  line: Buffer;
+}
 
 /** What survives "reopen": share one of these between instances. */
 export interface MemoryLogState {
   /** In seq order. */
-  records: StoredRecord[];
+  records: Row[];
+  /** Seqs whose images were evicted. */
+  evicted: Set<number>;
+  gaps: Map<number, GapRow>;
   byId: Map<string, number>;
   dedupe: Map<string, DedupeEntry>;
   refs: Map<string, number>;
@@ -18,7 +29,6 @@ export interface MemoryLogState {
   totals: Totals | undefined;
   cameras: Map<string, CameraSummary>;
   highWater: number;
-  refsCounted: boolean;
   state: Map<string, unknown>;
   parked: Map<string, ParkedRecord>;
   chainHead: ChainHead | undefined;
@@ -28,8 +38,8 @@ export interface MemoryLogState {
 
 export function emptyMemoryLogState(): MemoryLogState {
   return {
-    records: [], byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
-    totals: undefined, cameras: new Map(), highWater: 0, refsCounted: false, state: new Map(), parked: new Map(), chainHead: undefined, checkpoints: [],
+    records: [], evicted: new Set(), gaps: new Map(), byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
+    totals: undefined, cameras: new Map(), highWater: 0, state: new Map(), parked: new Map(), chainHead: undefined, checkpoints: [],
     tables: new Map(),
   };
 }
@@ -50,8 +60,8 @@ export class MemoryRecordLog extends BaseRecordLog {
       totals: copy(this.s.totals),
       cameras: copy([...this.s.cameras.values()]),
       cursors: [...this.s.cursors.values()],
-      refsCounted: this.s.refsCounted,
       parked: copy([...this.s.parked.values()]),
+      gaps: copy([...this.s.gaps.values()].sort((a, b) => a.from_seq - b.from_seq)),
       chainHead: copy(this.s.chainHead),
     };
   }
@@ -61,20 +71,20 @@ export class MemoryRecordLog extends BaseRecordLog {
   protected async _commit(plan: WritePlan): Promise<void> {
     const s = this.s;
     const last = s.records.at(-1)?.seq ?? 0;
-    if (plan.del.length === 0 && plan.put.every((r) => r.seq > last)) {
-      for (const r of plan.put) s.records.push(copy(r)); // appends: the common case, O(batch)
-    } else {
+    const rows = plan.put.map((r) => ({ seq: r.seq, id: r.id, line: Buffer.from(r.line) }));
+    if (rows.every((r) => r.seq > last)) s.records.push(...rows); // appends: the common case, O(batch)
+    else s.records = [...s.records.filter((r) => !rows.some((n) => n.seq === r.seq)), ...rows].sort((a, b) => a.seq - b.seq);
+    if (plan.del.length > 0) {
       const gone = new Set(plan.del.map((r) => r.seq));
-      for (const r of plan.del) s.byId.delete(r.id);
-      const replaced = new Map(plan.put.map((r) => [r.seq, copy(r)]));
-      s.records = s.records.filter((r) => !gone.has(r.seq)).map((r) => {
-        const next = replaced.get(r.seq);
-        if (next) replaced.delete(r.seq);
-        return next ?? r;
-      });
-      for (const r of replaced.values()) s.records.push(r);
-      s.records.sort((a, b) => a.seq - b.seq);
+      for (const r of plan.del) {
+        s.byId.delete(r.id);
+        s.evicted.delete(r.seq);
+      }
+      s.records = s.records.filter((r) => !gone.has(r.seq));
     }
+    for (const seq of plan.stripped) s.evicted.add(seq);
+    for (const seq of plan.gaps?.del ?? []) s.gaps.delete(seq);
+    for (const g of plan.gaps?.put ?? []) s.gaps.set(g.from_seq, copy(g));
     for (const r of plan.put) s.byId.set(r.id, r.seq);
     for (const [k, v] of plan.dedupe) s.dedupe.set(k, copy(v));
     for (const [sha, n] of plan.refs) {
@@ -84,14 +94,13 @@ export class MemoryRecordLog extends BaseRecordLog {
     s.totals = copy(plan.totals);
     for (const row of plan.cameras) s.cameras.set(row.camera_id, copy(row));
     if (plan.highWater !== undefined) s.highWater = plan.highWater;
-    if (plan.refsCounted) s.refsCounted = true;
     if (plan.chainHead) s.chainHead = { ...plan.chainHead };
   }
 
   protected async _get(seqs: number[]): Promise<(StoredRecord | undefined)[]> {
     return seqs.map((seq) => {
       const r = this.s.records[this.indexAfter(seq - 1)];
-      return r?.seq === seq ? copy(r) : undefined;
+      return r?.seq === seq ? this.decode(r) : undefined;
     });
   }
 
@@ -113,11 +122,15 @@ export class MemoryRecordLog extends BaseRecordLog {
 
   protected async _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
     const from = this.indexAfter(afterSeq);
-    return copy(this.s.records.slice(from, from + limit));
+    return this.s.records.slice(from, from + limit).map((r) => this.decode(r));
   }
 
   protected async _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
-    return copy(this.s.records.filter((r) => r.seq < beforeSeq).slice(-limit).reverse());
+    return this.s.records.filter((r) => r.seq < beforeSeq).slice(-limit).reverse().map((r) => this.decode(r));
+  }
+
+  private decode(r: Row): StoredRecord {
+    return decodeLine(Buffer.from(r.line), this.s.evicted.has(r.seq));
   }
 
   protected async _firstSeq(): Promise<number> {

@@ -25,8 +25,8 @@ export interface StoreOptions {
   whenFull: WhenFull;
   retainDeliveredMs: number;
   maxUndeliveredAgeMs: number;
-  /** Hash-chain records (evidence.chain). */
-  chain?: boolean;
+  /** Benchmark only: lines without hashes (what the chain costs). */
+  benchUnhashed?: boolean;
   /** For tests: free bytes on the data filesystem. */
   freeBytes?: (() => number) | undefined;
   /** For the benchmark's no-storage reference: parts to use instead of LevelDB and files. */
@@ -58,7 +58,7 @@ export function createStore(dataDir: string, o: StoreOptions): Store {
   // store write stops acks and makes /readyz say why, then the store is reopened).
   const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'), (err) => log.writeFailed(err));
   const log = o.log ?? new LevelRecordLog({
-    location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, chain: o.chain,
+    location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, benchUnhashed: o.benchUnhashed,
   });
   let delivered = () => log.lastSeq();
   const maxBytes = o.maxBytes || Math.floor(filesystemBytes(dir) * 0.8);

@@ -93,13 +93,31 @@ export interface ParkedRecord {
   at: string;
 }
 
+/**
+ * A run of consecutive records removed by retention or eviction (gap-rows.ts): exported as
+ * a gap line in their place, so the chain still links through (docs/EVIDENCE.md §3).
+ */
+export interface GapRow {
+  from_seq: number;
+  to_seq: number;
+  /** Records removed in the run (seqs of failed batches are never used, so not to - from + 1). */
+  records: number;
+  /** The first removed record's prev_hash, and the last one's hash. */
+  prev_hash: string;
+  last_hash: string;
+  /** Eviction reasons that removed them. */
+  reasons: string[];
+}
+
 /** A signed statement "gateway G's log reached seq S with hash H at time T" (docs/EVIDENCE.md). */
 export interface Checkpoint {
   gateway_id: string;
   seq: number;
   hash: string;
   time: string;
-  /** Ed25519 signature (base64) over the canonical JSON of {gateway_id, seq, hash, time}. */
+  /** The statement exactly as signed: JSON text of {gateway_id, seq, hash, time}, in that order. */
+  signed: string;
+  /** Ed25519 signature (base64) over the UTF-8 bytes of `signed`. */
   signature: string;
   /** The raw 32-byte Ed25519 public key, base64, and its SHA-256 (hex). */
   public_key: string;
@@ -181,8 +199,10 @@ export interface RecordLog {
   /** Stores a signed checkpoint (synced); checkpoints() pages through them by seq. */
   addCheckpoint(cp: Checkpoint): Promise<void>;
   checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
-  /** The newest record's seq and hash (the hash chain's head), if the chain is on. */
+  /** The newest record's seq and hash (the hash chain's head), if any record was written. */
   chainHead(): { seq: number; hash: string } | undefined;
+  /** Removed stretches of the chain, in seq order (exported as gap lines). */
+  gaps(): GapRow[];
   /** Deletes the files among these that no record references (crash leftovers); how many. */
   removeUnreferencedImages(sha256s: string[]): Promise<number>;
   /** Forgets dedupe entries recorded before `before` (epoch ms); returns how many. */

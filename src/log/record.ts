@@ -1,5 +1,7 @@
-// The record model: what ingest produces and the durable log stores. A record keeps the
-// camera's raw message (minus image payloads, which become blobs) and a normalised form.
+// The record model: what ingest produces and the durable log stores. A record is stored
+// once, as the UTF-8 JSON line that is also published, forwarded, exported and verified
+// (record-line.ts, docs/EVIDENCE.md). Nothing in that line changes after the ack; what
+// does change (images evicted) is kept beside it.
 
 /** status: a camera went online/offline (written by the presence job, not by cameras);
  *  alert: a detection matched the hotlist (written by the hotlist watch). */
@@ -16,7 +18,12 @@ export interface ImageRef {
   content_type: string;
   bytes: number;
   sha256: string;
-  /** Set when the image was evicted under disk pressure (the record outlives it). */
+  /** Its topic on the local broker (in a detection's line; see kinds/topics.ts). */
+  topic?: string;
+  /**
+   * Set on reading when the record's images were evicted under disk pressure (the record
+   * outlives them). Never in the line: the log keeps it beside the record.
+   */
   evicted?: boolean;
 }
 
@@ -59,10 +66,19 @@ export interface AlertData {
   images: { name: string; content_type: string; bytes: number; sha256: string }[];
 }
 
-/** Everything about a record except what the log assigns (seq). */
+/** The member that holds a record's id, by kind (as in the cameras' replies). */
+export const ID_MEMBER: Readonly<Record<RecordKind, string>> = {
+  detection: 'detection_id', health: 'health_id', register: 'registration_id', status: 'status_id', alert: 'alert_id',
+};
+
+/**
+ * Everything about a record except what the log assigns (seq, prev_hash, hash). The log
+ * renders it into its line: these members first, then `data`'s.
+ */
 export interface NewRecord {
   id: string;
   kind: RecordKind;
+  gateway_id: string;
   camera_id: string;
   checkpoint_id: string;
   /** Camera timestamp exactly as sent. */
@@ -71,18 +87,24 @@ export interface NewRecord {
   time: string;
   received_at: string;
   source: Transport;
-  /** The message as sent, image payloads removed (see images). Unknown fields kept. */
-  raw: Record<string, unknown>;
-  data: DetectionData | HealthData | StatusData | AlertData | Record<string, never>;
+  /**
+   * The kind's members (kinds/): the camera's fields (lists parsed, unknown fields kept,
+   * image payloads taken out), the normalised fields, and a detection's `images`. Read as
+   * DetectionData, HealthData, StatusData or AlertData by kind.
+   */
+  data: Record<string, unknown>;
+  /** The image files the record holds (a detection's; an alert only points at them). */
   images: ImageRef[];
-  /** Approximate bytes of the record plus its images (backlog accounting). */
+  /** Bytes of the record plus its live images; an estimate until the log renders the line. */
   size: number;
 }
 
 export interface StoredRecord extends NewRecord {
   seq: number;
-  /** SHA-256 of the record as stored (record-hash.ts); absent only on records written before the chain. */
-  hash?: string;
-  /** The previous record's hash (the chain). */
-  prev_hash?: string;
+  /** SHA-256 of the line without its hash member (record-line.ts). */
+  hash: string;
+  /** The previous record's hash (the chain); 64 zeros for the first. */
+  prev_hash: string;
+  /** The record as stored: the bytes published, forwarded, exported and verified. */
+  line: Buffer;
 }

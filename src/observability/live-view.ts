@@ -43,7 +43,7 @@ export class LiveView implements IngestObserver {
     // Thumbnail: the first plate crop if any, else the frame.
     const image = r.images.find((i) => i.name.startsWith('cropped_plate')) ?? r.images[0];
     this.latest.set(r.camera_id, {
-      detection_id: r.id, plates: (r.data as DetectionData).plates, time: r.time, received_at: r.received_at,
+      detection_id: r.id, plates: (r.data as unknown as DetectionData).plates, time: r.time, received_at: r.received_at,
       image: image ? `/api/images/${image.sha256}` : null,
     });
   }

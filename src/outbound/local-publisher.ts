@@ -1,12 +1,11 @@
-// Log consumer "local": republishes every record on the embedded broker (QoS 1; camera
-// status retained), images as binary JPEG on their own topics when enabled.
+// Log consumer "local": republishes every record's line on the embedded broker (QoS 1;
+// camera status retained), images as binary JPEG on their own topics when enabled.
 import type { Logger } from 'pino';
 import type { StoredRecord } from '../log/record.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { LocalBroker } from './local-broker.js';
 import { Backoff } from './backoff.js';
 import type { LogConsumer, Sender } from './log-consumer.js';
-import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
 import { KINDS } from '../kinds/index.js';
 import { imageTopic } from '../kinds/topics.js';
@@ -21,9 +20,8 @@ export interface LocalPublisherDeps {
 
 export function createLocalSender(deps: LocalPublisherDeps): Sender {
   return async (record: StoredRecord) => {
-    const topic = recordTopic(record);
-    if (!topic) return;
-    await deps.broker.publish(topic, JSON.stringify(recordPayload(record, deps.gatewayId)), { retain: KINDS[record.kind].retained });
+    // The record's line exactly as stored: what a subscriber verifies (docs/EVIDENCE.md).
+    await deps.broker.publish(recordTopic(record), record.line, { retain: KINDS[record.kind].retained });
     if (!deps.publishImages) return;
     for (const image of record.images) {
       if (image.evicted) continue;

@@ -2,8 +2,6 @@
 // image lane) each image — whole, in chunks, or as a reference when the cloud broker's
 // message size limit (uplink.maxMessageBytes) is smaller than the image.
 import type { ImageRef, StoredRecord } from '../log/record.js';
-import { utf8Bytes } from '../log/utf8-slab.js';
-import { recordPayload } from './record-payloads.js';
 import { recordTopic } from '../kinds/index.js';
 import { KINDS } from '../kinds/index.js';
 import { imageTopic } from '../kinds/topics.js';
@@ -18,12 +16,9 @@ export interface OutMessage {
 
 export type OversizeMode = 'reference' | 'chunks';
 
-export function metadataMessage(r: StoredRecord, gatewayId: string, prefix: string): OutMessage | undefined {
-  const topic = recordTopic(r);
-  if (!topic) return undefined;
-  // Bytes once: the size check, the deadline and mqtt.js's packet writer would each
-  // encode a string again. (Cut from a slab: held only until the PUBACK.)
-  return { topic: prefix + topic, payload: utf8Bytes(JSON.stringify(recordPayload(r, gatewayId))), retain: KINDS[r.kind].retained, recordId: r.id };
+/** A record's message: its line exactly as stored (docs/EVIDENCE.md), never rendered again. */
+export function metadataMessage(r: StoredRecord, prefix: string): OutMessage {
+  return { topic: prefix + recordTopic(r), payload: r.line, retain: KINDS[r.kind].retained, recordId: r.id };
 }
 
 /** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */

@@ -178,8 +178,8 @@ export class Uplink {
     const parked = await this.deps.log.parked();
     for (const p of parked.filter((x) => x.seq === seq)) {
       if (p.consumer === this.meta.name) {
-        const m = metadataMessage(record, this.deps.gatewayId, this.opts.topicPrefix);
-        if (m) await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+        const m = metadataMessage(record, this.opts.topicPrefix);
+        await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
       } else if (p.consumer === this.images.name) {
         await this.sendImages(record, client, (m) => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId }), false);
       } else continue; // another upstream's (the forward's)
@@ -367,8 +367,7 @@ export class Uplink {
     const seqs = (this.deps.priority?.() ?? []).filter((seq) => seq > this.meta.position() && seq > this.priorityCursor).sort((a, b) => a - b);
     for (const seq of seqs) {
       const r = await this.deps.log.get(seq);
-      const m = r && metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
-      if (m) await publish(m);
+      if (r) await publish(metadataMessage(r, this.opts.topicPrefix));
       this.priorityCursor = seq;
       await this.deps.log.setCursor(PRIORITY_CURSOR, seq);
     }
@@ -426,8 +425,7 @@ export class Uplink {
     };
     const metaRun = this.meta.run((r) => {
       if (r.kind === 'alert' && r.seq <= this.priorityCursor) return DONE; // the priority lane sent it
-      const m = metadataMessage(r, this.deps.gatewayId, this.opts.topicPrefix);
-      if (!m) return DONE;
+      const m = metadataMessage(r, this.opts.topicPrefix);
       const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
       if (parking) return parking;
       return publish(m).then(delivered, (err: unknown) => refused(r, err));

@@ -70,7 +70,7 @@ export class PlateIndex {
     const variants: TableOp[] = [];
     for (const r of page) {
       if (r.kind !== 'detection') continue;
-      for (const reading of plateReadings(r.data as DetectionData)) {
+      for (const reading of plateReadings(r.data as unknown as DetectionData)) {
         const key = normalisePlate(reading);
         if (!isPlateKey(key)) continue;
         const row: IndexRow = { c: r.camera_id, t: r.time, p: reading };

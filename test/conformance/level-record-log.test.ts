@@ -23,14 +23,14 @@ test('LevelRecordLog: a clean close leaves no write-ahead log to replay, and eve
   try {
     const log = new LevelRecordLog({ dedupeWindowMs: 86_400_000, location });
     await log.open();
-    for (let i = 0; i < 200; i++) await log.append(sampleRecord({ raw: { i, text: 'x'.repeat(500) } }), { dedupeKey: `k${i}` });
+    for (let i = 0; i < 200; i++) await log.append(sampleRecord({ data: { i, text: 'x'.repeat(500) } }), { dedupeKey: `k${i}` });
     assert.ok(walBytes() > 100_000, `the records are in the write-ahead log while open (${walBytes()} bytes)`);
     await log.close();
     assert.equal(walBytes(), 0, 'nothing left to replay after a clean close');
     const again = new LevelRecordLog({ dedupeWindowMs: 86_400_000, location });
     await again.open();
     const back = await again.readAfter(0, 1000);
-    assert.deepEqual(back.map((r) => (r.raw as { i: number }).i), Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(back.map((r) => (r.data as { i: number }).i), Array.from({ length: 200 }, (_, i) => i));
     assert.equal((await again.findDuplicate('k199'))?.seq, 200, 'the dedupe rows came through too');
     await again.close();
   } finally {

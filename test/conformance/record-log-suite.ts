@@ -3,10 +3,10 @@
 // per-consumer cursors, dedupe inside the window, group commit under concurrency.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { NewRecord } from '../../src/log/record.js';
+import type { NewRecord, StoredRecord } from '../../src/log/record.js';
 import type { BaseLogOptions } from '../../src/log/base-record-log.js';
 import type { RecordLog } from '../../src/log/record-log.js';
-import { GENESIS_HASH, recordHash } from '../../src/log/record-hash.js';
+import { GENESIS_HASH, hashOfLine, lineHead, renderRest, sealLine, storedRecord } from '../../src/log/record-line.js';
 
 export interface LogFactory {
   /** A new, empty log at a fresh location; `reopen` gives a new instance on the same data. */
@@ -19,8 +19,14 @@ export function sampleRecord(over: Partial<NewRecord> = {}): NewRecord {
   return {
     id: `id-${n}-${Math.random().toString(36).slice(2)}`, kind: 'detection', camera_id: 'c1', checkpoint_id: 'cp',
     timestamp: '2024-12-19T10:00:00Z', time: '2024-12-19T10:00:00.000Z', received_at: new Date().toISOString(),
-    source: 'rest', raw: { n }, data: {}, images: [], size: 100, ...over,
+    source: 'rest', gateway_id: 'gw', data: { n }, images: [], size: 100, ...over,
   };
+}
+
+/** A record as the log would store it at `seq` (sealed: line, hash, prev_hash). */
+export function storedSample(over: Partial<NewRecord> = {}, seq = 1, prevHash = GENESIS_HASH): StoredRecord {
+  const r = sampleRecord(over);
+  return storedRecord(r, seq, prevHash, sealLine(renderRest(r), seq, prevHash));
 }
 
 export function imageRef(i: number, bytes = 1000) {
@@ -61,7 +67,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const { log, reopen, cleanup } = await factory.create();
       await log.open();
       const appended = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(sampleRecord({
-        raw: { i, z: 'last', a: ['first', { y: 1, b: null }] }, images: i % 3 === 0 ? [imageRef(i)] : [], kind: i % 2 ? 'health' : 'detection',
+        data: { i, z: 'last', a: ['first', { y: 1, b: null }] }, images: i % 4 === 0 ? [imageRef(i)] : [], kind: i % 2 ? 'health' : 'detection',
       }))));
       const fresh = await log.readAfter(0, 100);
       assert.deepEqual(fresh.map((r) => r.seq), appended.map((a) => a.seq));
@@ -164,27 +170,32 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
     test('evict: images dropped then records removed, accounted and counted by reason, across reopen', async () => {
       const { log, reopen, cleanup } = await factory.create();
       await log.open();
-      for (let i = 0; i < 6; i++) await log.append(sampleRecord({ size: 1100, images: [imageRef(i)] }));
-      assert.equal(log.stats().liveBytes, 6600);
+      for (let i = 0; i < 6; i++) await log.append(sampleRecord({ images: [imageRef(i)] }));
+      // A record's own bytes are its line; each image file counts once.
+      const line = (await log.readAfter(0, 6)).map((r) => r.line.length);
+      const sum = (a: number[]) => a.reduce((n, x) => n + x, 0);
+      assert.equal(log.stats().liveBytes, sum(line) + 6000);
+      assert.equal((await log.get(1))?.size, line[0]! + 1000);
       const first = await log.readAfter(0, 3);
       await log.evict({ reason: 'delivered_images', remove: [], stripImages: first });
-      assert.equal(log.stats().liveBytes, 3600);
+      assert.equal(log.stats().liveBytes, sum(line) + 3000);
       assert.equal((await log.get(1))?.images[0]?.evicted, true);
-      assert.equal((await log.get(1))?.size, 100);
+      assert.equal((await log.get(1))?.size, line[0]);
       assert.equal((await log.readAfter(0, 1))[0]?.images[0]?.evicted, true, 'readers of new records see the eviction at once');
       await log.evict({ reason: 'delivered_records', remove: await log.readAfter(0, 2), stripImages: [] });
       assert.equal(await log.get(1), undefined);
       assert.equal(await log.getById(first[0]!.id), undefined);
       assert.deepEqual((await log.readAfter(0, 10)).map((r) => r.seq), [3, 4, 5, 6]);
       const s = log.stats();
-      assert.deepEqual([s.liveRecords, s.liveBytes, s.records, s.firstSeq], [4, 3400, 6, 3]);
+      assert.deepEqual([s.liveRecords, s.liveBytes, s.records, s.firstSeq], [4, sum(line.slice(2)) + 3000, 6, 3]);
       assert.deepEqual(s.evictions, { delivered_images: 3, delivered_records: 2 });
-      await Promise.all([log.append(sampleRecord({ size: 10 })), log.evict({ reason: 'undelivered_records', remove: await log.readAfter(2, 1), stripImages: [] })]);
+      const [added] = await Promise.all([log.append(sampleRecord()), log.evict({ reason: 'undelivered_records', remove: await log.readAfter(2, 1), stripImages: [] })]);
+      const addedLine = (await log.get(added.seq))!.line.length;
       await log.close();
       const again = reopen();
       await again.open();
       const t = again.stats();
-      assert.deepEqual([t.liveRecords, t.liveBytes, t.records, t.evictions.undelivered_records], [4, 3400 - 100 + 10, 7, 1]);
+      assert.deepEqual([t.liveRecords, t.liveBytes, t.records, t.evictions.undelivered_records], [4, sum(line.slice(3)) + 3000 + addedLine, 7, 1]);
       await again.close();
       cleanup();
     });
@@ -209,11 +220,12 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const { log, reopen, cleanup } = await factory.create({ files });
       await log.open();
       const shared = imageRef(7, 5000);
-      await log.append(sampleRecord({ size: 5100, images: [shared] }));
-      await log.append(sampleRecord({ size: 5400, images: [shared, imageRef(8, 300)] }));
-      assert.equal(log.stats().liveBytes, 100 + 100 + 5000 + 300, 'each distinct file once');
-      assert.deepEqual(await log.imageRefs([shared.sha256, imageRef(8).sha256, imageRef(9).sha256]), [2, 1, 0]);
+      await log.append(sampleRecord({ images: [shared] }));
+      await log.append(sampleRecord({ images: [shared, imageRef(8, 300)] }));
       const [first, second] = await log.readAfter(0, 2);
+      const lines = first!.line.length + second!.line.length;
+      assert.equal(log.stats().liveBytes, lines + 5000 + 300, 'each distinct file once');
+      assert.deepEqual(await log.imageRefs([shared.sha256, imageRef(8).sha256, imageRef(9).sha256]), [2, 1, 0]);
       const r1 = await log.evict({ reason: 'delivered_images', remove: [], stripImages: [first!] });
       assert.deepEqual([r1.records, r1.freedImages], [1, 0]);
       assert.deepEqual(released, [], 'the second record still references the frame');
@@ -225,9 +237,9 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       await again.open();
       assert.deepEqual(await again.imageRefs([shared.sha256]), [1]);
       const r2 = await again.evict({ reason: 'delivered_records', remove: [second!], stripImages: [] });
-      assert.deepEqual([r2.freedImages, r2.freedBytes], [2, 5400]);
+      assert.deepEqual([r2.freedImages, r2.freedBytes], [2, second!.line.length + 5300]);
       assert.deepEqual(released.sort(), [shared.sha256, imageRef(8).sha256].sort());
-      assert.equal(again.stats().liveBytes, 100);
+      assert.equal(again.stats().liveBytes, first!.line.length);
       await again.close();
       cleanup();
     });
@@ -260,7 +272,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const r = await log.append(sampleRecord());
       const parked = { consumer: 'uplink', seq: r.seq, id: r.id, reason: 'refused', detail: 'test', at: new Date().toISOString() };
       await log.park(parked);
-      const cp = { gateway_id: 'g', seq: r.seq, hash: 'h', time: new Date().toISOString(), signature: 's', public_key: 'k', key_fingerprint: 'f' };
+      const cp = { gateway_id: 'g', seq: r.seq, hash: 'h', time: new Date().toISOString(), signed: '{}', signature: 's', public_key: 'k', key_fingerprint: 'f' };
       // Every public method, with arguments that would succeed on an open log (empty lists
       // and a read at the end of the log included: those once answered without a check).
       const calls: [string, () => Promise<unknown>][] = [
@@ -358,16 +370,46 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const again = reopen();
       await again.open();
       await again.append(sampleRecord());
+      const before = (await again.get(1))!.line.toString();
       await again.evict({ reason: 'delivered_images', remove: [], stripImages: await again.readAfter(0, 1) });
       const all = await again.readAfter(0, 10);
       assert.equal(all[0]!.prev_hash, GENESIS_HASH);
+      assert.equal(all[0]!.images[0]!.evicted, true, 'the eviction is reported on reading');
+      assert.equal(all[0]!.line.toString(), before, 'the line itself never changes');
       for (let i = 0; i < all.length; i++) {
         const r = all[i]!;
-        assert.match(r.hash ?? '', /^[0-9a-f]{64}$/);
-        assert.equal(recordHash({ ...r, prev_hash: r.prev_hash! }), r.hash, `seq ${r.seq} recomputes (evicted images too)`);
+        assert.deepEqual(lineHead(r.line), { hash: r.hash, seq: r.seq, prevHash: r.prev_hash }, 'the line begins with hash, seq, prev_hash');
+        assert.equal(hashOfLine(r.line), r.hash, `seq ${r.seq}: the hash is over the line's own bytes`);
+        assert.equal(JSON.parse(r.line.toString()).seq, r.seq);
         if (i > 0) assert.equal(r.prev_hash, all[i - 1]!.hash, `seq ${r.seq} links to seq ${all[i - 1]!.seq}`);
       }
       assert.deepEqual(again.chainHead(), { seq: all.at(-1)!.seq, hash: all.at(-1)!.hash });
+      await again.close();
+      cleanup();
+    });
+
+    test('removed runs become gap rows that link through; a parked record splits them; they join when it goes', async () => {
+      const { log, reopen, cleanup } = await factory.create();
+      await log.open();
+      for (let i = 0; i < 10; i++) await log.append(sampleRecord());
+      const all = await log.readAfter(0, 10);
+      await log.park({ consumer: 'uplink', seq: 4, id: all[3]!.id, reason: 'refused', detail: 'test', at: new Date().toISOString() });
+      await log.evict({ reason: 'delivered_records', remove: all.slice(0, 3), stripImages: [] });
+      await log.evict({ reason: 'delivered_records', remove: all.slice(3, 7), stripImages: [] }); // 4 is parked: stays
+      const gaps = log.gaps();
+      assert.deepEqual(gaps.map((g) => [g.from_seq, g.to_seq, g.records]), [[1, 3, 3], [5, 7, 3]]);
+      assert.equal(gaps[0]!.prev_hash, GENESIS_HASH);
+      assert.equal(gaps[0]!.last_hash, all[2]!.hash);
+      assert.equal(gaps[1]!.prev_hash, all[3]!.hash, 'the second run links to the parked record');
+      assert.equal(gaps[1]!.last_hash, all[7]!.prev_hash, 'and the next record links to it');
+      await log.close();
+      const again = reopen();
+      await again.open();
+      assert.deepEqual(again.gaps(), gaps, 'gap rows are durable');
+      await again.unpark('uplink', 4);
+      await again.evict({ reason: 'retention_delivered', remove: [all[3]!], stripImages: [] });
+      assert.deepEqual(again.gaps().map((g) => [g.from_seq, g.to_seq, g.records, g.prev_hash, g.last_hash]), [[1, 7, 7, GENESIS_HASH, all[6]!.hash]]);
+      assert.deepEqual(again.gaps()[0]!.reasons, ['delivered_records', 'retention_delivered']);
       await again.close();
       cleanup();
     });

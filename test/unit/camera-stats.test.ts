@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CameraStats } from '../../src/log/camera-stats.js';
-import type { StoredRecord } from '../../src/log/record.js';
-import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
+import type { NewRecord, StoredRecord } from '../../src/log/record.js';
+import { imageRef, storedSample } from '../conformance/record-log-suite.js';
 
-const rec = (seq: number, over: Partial<StoredRecord>): StoredRecord => ({ ...sampleRecord(over), seq });
+const rec = (seq: number, over: Partial<NewRecord>): StoredRecord => storedSample(over, seq);
 
 test('each kind goes to its own counter; status changes only the camera state', () => {
   const stats = new CameraStats();

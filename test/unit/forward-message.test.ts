@@ -7,17 +7,22 @@ import { test } from 'node:test';
 import { BlobStore } from '../../src/log/blob-store.js';
 import { createHash } from 'node:crypto';
 import type { StoredRecord } from '../../src/log/record.js';
+import { KINDS } from '../../src/kinds/index.js';
 import { forwarded, forwardMessage, registration } from '../../src/outbound/forward/forward-message.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function record(over: Partial<StoredRecord>): StoredRecord {
-  return {
+/** A record as ingest makes it: `raw` is the camera's message, `data` its normalised fields. */
+function record(over: Partial<StoredRecord> & { raw?: Record<string, unknown> }): StoredRecord {
+  const { raw = {}, ...rest } = over;
+  const r = {
     seq: 7, id: '01a2521f-2324-7394-b4ba-187055eb5d73', kind: 'detection', camera_id: '7', checkpoint_id: 'cp-9',
     timestamp: '2025-08-24T17:53:54.123456', time: '2025-08-24T10:53:54.123Z', received_at: '2025-08-24T10:53:55.000Z', source: 'rest',
-    raw: {}, data: {}, images: [], size: 100, ...over,
+    data: {}, images: [], size: 100, ...rest,
   } as StoredRecord;
+  r.data = KINDS[r.kind].members({ ...r, raw, data: r.data });
+  return r;
 }
 
 test('a deployed detection goes as the contract has it, images inline byte for byte', async () => {
@@ -48,6 +53,8 @@ test('a deployed detection goes as the contract has it, images inline byte for b
   assert.equal(m.body.timestamp, '2025-08-24T17:53:54.123456');
   assert.deepEqual(m.body.ocr_results, ocr, 'JSON text sent as JSON');
   assert.equal(m.body.firmware, 'v2');
+  assert.equal(m.body.plates, undefined, 'what the gateway derived stays behind');
+  assert.equal(m.body.processing_time_ms, undefined, 'a field the camera did not send is not invented');
   assert.equal(m.body.detection_id, r.id);
   assert.equal(Buffer.from(m.body.original_image as string, 'base64').equals(frame), true);
   assert.deepEqual((m.body.cropped_plates as string[]).map((c) => Buffer.from(c, 'base64')), [crop0], 'an evicted crop is left out');

@@ -25,7 +25,7 @@ function detection(plates: string[], over: Partial<NewRecord> = {}): NewRecord {
   n += 1;
   return {
     id: `det-${n}`, kind: 'detection', camera_id: 'cam1', checkpoint_id: 'cp1', timestamp: 't', time: '2026-11-29T01:00:00.000Z',
-    received_at: new Date().toISOString(), source: 'rest', raw: {},
+    received_at: new Date().toISOString(), source: 'rest', gateway_id: 'gw',
     data: { vehicles_count: 1, plates_count: plates.length, plates, ocr_results: plates, vehicle_detections: [], plate_detections: [], processing_time_ms: null },
     images: [], size: 100, ...over,
   };
@@ -112,7 +112,7 @@ test('alert watch: one alert per entry and camera inside the collapse window, co
   assert.deepEqual(board.map((a) => [a.camera_id, a.count]).reverse(), [['cam1', 3], ['cam2', 1], ['cam1', 1]]);
   const alertRecords = await log.readAfter(0, 100, ['alert']);
   assert.equal(alertRecords.length, 3);
-  const first = alertRecords[0]!.data as AlertData;
+  const first = alertRecords[0]!.data as unknown as AlertData;
   assert.equal(first.entry.level, 'critical');
   assert.equal(first.plate, 'กข๑๒๓๔');
   assert.equal(first.match, 'exact');

@@ -1,6 +1,6 @@
 // Image reference counts and the accounting of an eviction, shared by both log backends:
-// a file leaves the quota only with its last reference; stripped records keep their
-// metadata and mark their images evicted.
+// a file leaves the quota only with its last reference; stripped records stay as they are
+// (the log marks their images evicted beside them: see the conformance suite).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyTotals } from '../../src/log/camera-stats.js';
@@ -9,7 +9,10 @@ import { ownBytes, planRefs, refDeltas } from '../../src/log/image-refs.js';
 import type { StoredRecord } from '../../src/log/record.js';
 import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
 
-const rec = (seq: number, images: number[], size = 1500): StoredRecord => ({ ...sampleRecord({ size, images: images.map((i) => imageRef(i, 1000)) }), seq });
+// Sizes given outright (the log derives them from the line): the accounting is what is tested.
+const rec = (seq: number, images: number[], size = 1500): StoredRecord => ({
+  ...sampleRecord({ size, images: images.map((i) => imageRef(i, 1000)) }), seq, hash: '', prev_hash: '', line: Buffer.alloc(0),
+});
 
 test('a shared file: counted once when first referenced, freed only with its last reference', () => {
   const a = rec(1, [1, 2], 2500);
@@ -30,7 +33,7 @@ test('evicted images count no more references', () => {
   assert.deepEqual([...refDeltas([r], -1).keys()], [imageRef(2).sha256]);
 });
 
-test('planEviction: removed records leave the live totals, stripped ones keep metadata, counted by reason', () => {
+test('planEviction: removed records leave the live totals, stripped ones stay, counted by reason', () => {
   const totals = { ...emptyTotals(), liveRecords: 3, liveBytes: 500 * 3 + 2000 };
   const removed = rec(1, [1], 1500);
   const stripped = rec(2, [2], 1500);
@@ -39,9 +42,5 @@ test('planEviction: removed records leave the live totals, stripped ones keep me
   assert.equal(effect.totals.liveRecords, 2);
   assert.equal(effect.totals.liveBytes, 1000, 'removed record 500 + both files 2000 left');
   assert.equal(effect.totals.evictions.delivered_images, 2);
-  assert.equal(effect.rewritten.length, 1);
-  assert.equal(effect.rewritten[0]!.seq, 2);
-  assert.equal(effect.rewritten[0]!.size, 500);
-  assert.deepEqual(effect.rewritten[0]!.images.map((i) => i.evicted), [true]);
   assert.equal(totals.liveRecords, 3, 'the input totals are not changed');
 });

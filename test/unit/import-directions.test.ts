@@ -26,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   search: ['log', 'plates', 'outbound'],
   inbound: ['log', 'kinds', 'auth', 'ingest', 'hotlist', 'search', 'observability'],
   observability: ['log', 'ingest', 'outbound', 'hotlist'],
-  jobs: ['log', 'config', 'ingest', 'outbound', 'evidence'],
+  jobs: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence'],
   'create-logger': ['observability'],
   gateway: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence', 'hotlist', 'search', 'inbound', 'observability', 'jobs'],
   simulator: [],

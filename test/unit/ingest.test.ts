@@ -30,7 +30,7 @@ async function setup(freeBytes = 1e12) {
   const seen = { accepted: [] as AcceptResult[], rejected: [] as GatewayError[] };
   const admission = new StoreAdmission({ log, dir: tmp.dir, minFreeBytes: 1024 * 1024, maxBytes: 0, freeBytes: () => freeBytes, cacheMs: 0 });
   const ingest = createIngest({
-    log, blobs, logger: pino({ level: 'silent' }), timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp', admission,
+    log, blobs, logger: pino({ level: 'silent' }), timeZone: 'Asia/Bangkok', defaultCheckpointId: 'cp', gatewayId: 'gw', admission,
     observers: [{ accepted: (r) => seen.accepted.push(r), rejected: (e) => seen.rejected.push(e) }],
   });
   return { tmp, log, blobs, ingest, seen };

@@ -39,13 +39,13 @@ test('a wall clock jumping months ahead deletes no undelivered record; running t
 });
 
 test('whenFull=refuse: over quota with nothing delivered, nothing is evicted; evict-oldest takes images first', async () => {
-  const refuse = await setup({ maxBytes: 5000 });
+  const refuse = await setup({ maxBytes: 9000 });
   assert.deepEqual(await refuse.retention.sweep(), {});
   assert.equal(refuse.log.stats().liveRecords, 10);
-  const evict = await setup({ maxBytes: 5000, whenFull: 'evict-oldest' });
+  const evict = await setup({ maxBytes: 9000, whenFull: 'evict-oldest' }); // 10 lines of ~580 bytes + 10 images of 1000
   const done = await evict.retention.sweep();
   assert.ok((done.undelivered_images ?? 0) > 0 && done.undelivered_records === undefined, JSON.stringify(done));
-  assert.ok(evict.log.stats().liveBytes <= 5000);
+  assert.ok(evict.log.stats().liveBytes <= 9000);
   const first = await evict.log.get(1);
   assert.equal(first?.images[0]?.evicted, true, 'oldest images first');
 });

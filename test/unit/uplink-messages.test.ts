@@ -4,20 +4,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import type { StoredRecord } from '../../src/log/record.js';
+import type { NewRecord, StoredRecord } from '../../src/log/record.js';
 import { imageMessages, messageBytes, metadataMessage } from '../../src/outbound/uplink-messages.js';
-import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
+import { imageRef, storedSample } from '../conformance/record-log-suite.js';
 
-const record = (over: Partial<StoredRecord> = {}): StoredRecord => ({ ...sampleRecord({ camera_id: 'c1', checkpoint_id: 'cp', images: [imageRef(3, 300_000)], ...over }), seq: 7 });
+const record = (over: Partial<NewRecord> = {}): StoredRecord => storedSample({ camera_id: 'c1', checkpoint_id: 'cp', images: [imageRef(3, 300_000)], ...over }, 7);
 
-test('metadata: on the kind\'s topic with the prefix; status retained; registrations not published', () => {
-  const d = metadataMessage(record({ data: { vehicles_count: 0, plates_count: 0, plates: [], ocr_results: [], vehicle_detections: [], plate_detections: [], processing_time_ms: null } }), 'gw', 'site/')!;
+test('metadata: the stored line as it is, on the kind\'s topic with the prefix; status retained', () => {
+  const r = record({ data: { vehicles_count: 0, plates_count: 0, plates: [], ocr_results: [], vehicle_detections: [], plate_detections: [], processing_time_ms: null } });
+  const d = metadataMessage(r, 'site/');
   assert.equal(d.topic, 'site/lpr/cp/c1/detection');
   assert.equal(d.retain, false);
-  assert.equal(JSON.parse(d.payload as string).seq, 7);
-  const s = metadataMessage(record({ kind: 'status', data: { state: 'online', last_seen: null } }), 'gw', '')!;
+  assert.equal(d.payload, r.line, 'the very bytes stored: never rendered again');
+  assert.equal(JSON.parse(d.payload.toString()).seq, 7);
+  const s = metadataMessage(record({ kind: 'status', data: { state: 'online', last_seen: null } }), '');
   assert.deepEqual([s.topic, s.retain], ['lpr/cp/c1/status', true]);
-  assert.equal(metadataMessage(record({ kind: 'register' }), 'gw', ''), undefined);
+  assert.equal(metadataMessage(record({ kind: 'register' }), '').topic, 'lpr/cp/c1/register', 'every record is published: a copy of the chain has no holes');
 });
 
 test('an image that fits goes whole; with no limit, always whole', () => {

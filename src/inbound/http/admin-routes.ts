@@ -10,6 +10,8 @@ import { sendError } from './send-error.js';
 export interface AdminRouteDeps {
   log: RecordLog;
   token: string;
+  /** Signs a checkpoint of the head (so an export is pinned to its end). */
+  checkpoint?: (() => Promise<unknown>) | undefined;
   /** Sends a parked record again (the uplink); absent when there is no uplink. */
   replay?: ((seq: number) => Promise<void>) | undefined;
 }
@@ -35,8 +37,9 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
     }
     const camera = typeof req.query.camera === 'string' ? req.query.camera : undefined;
     res.type('application/x-ndjson');
-    for await (const r of exportRecords(deps.log, { since, cameraId: camera })) {
-      if (!res.write(`${JSON.stringify(r)}\n`)) await new Promise((ok) => res.once('drain', ok));
+    for await (const { text } of exportRecords(deps.log, { since, cameraId: camera }, { checkpoint: deps.checkpoint })) {
+      res.write(text);
+      if (!res.write('\n')) await new Promise((ok) => res.once('drain', ok));
     }
     res.end();
   });

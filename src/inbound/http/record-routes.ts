@@ -1,5 +1,7 @@
 // Reading the log back over HTTP: one record by id, a page of records by seq, an image
 // blob. Used by operators, tests (crash tests check every acknowledged id) and the UI.
+// A record is sent as its stored line, byte for byte (`data`); what changed since (images
+// evicted) is reported beside it, never inside it.
 import { Router, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
 import type { RecordKind, StoredRecord } from '../../log/record.js';
@@ -17,6 +19,7 @@ export interface RecordRouteDeps {
 /** Kinds a page of records may be filtered by. */
 const QUERY_KINDS: readonly RecordKind[] = ['detection', 'health', 'register', 'alert'];
 const MAX_PAGE = 1000;
+const COMMA = Buffer.from(',');
 
 function intParam(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -29,12 +32,16 @@ function intParam(value: unknown, name: string, fallback: number, max = Number.M
   return n;
 }
 
+const evicted = (r: StoredRecord) => r.images.some((i) => i.evicted);
+
 function found(res: Response, record: StoredRecord | undefined, kind?: RecordKind): void {
   if (!record || (kind && record.kind !== kind)) {
     sendError(res, new GatewayError('NOT_FOUND', 'no such record'));
     return;
   }
-  res.json({ success: true, data: record });
+  res.type('application/json').send(Buffer.concat([
+    Buffer.from('{"success":true,"data":'), record.line, Buffer.from(`,"images_evicted":${evicted(record)}}`),
+  ]));
 }
 
 export function createRecordRoutes(deps: RecordRouteDeps): Router {
@@ -51,7 +58,9 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
       }
       const records = await deps.log.readAfter(after, limit, kind ? [kind as RecordKind] : undefined);
       const next = records.length === limit ? records[records.length - 1]!.seq : null;
-      res.json({ success: true, data: records, next_after: next, last_seq: deps.log.lastSeq() });
+      const lines = records.flatMap((r, i) => (i === 0 ? [r.line] : [COMMA, r.line]));
+      const beside = { images_evicted: records.filter(evicted).map((r) => r.seq), next_after: next, last_seq: deps.log.lastSeq() };
+      res.type('application/json').send(Buffer.concat([Buffer.from('{"success":true,"data":['), ...lines, Buffer.from(`],${JSON.stringify(beside).slice(1)}`)]));
     } catch (err) {
       sendError(res, err instanceof GatewayError ? err : new GatewayError('INTERNAL', 'reading the store failed'));
     }

@@ -61,7 +61,7 @@ function query(req: Request, timeZone: string): SearchQuery {
 /** One result: the detection's facts and where its images are. */
 function hitBody(h: SearchHit) {
   const r = h.record;
-  const d = r.data as DetectionData;
+  const d = r.data as unknown as DetectionData;
   return {
     seq: r.seq, detection_id: r.id, camera_id: r.camera_id, checkpoint_id: r.checkpoint_id,
     time: r.time, timestamp: r.timestamp, received_at: r.received_at,

@@ -2,9 +2,10 @@
 // central server (docs: README "Put it in front of an existing LPR server"): the same
 // event or REST path, the camera's fields with deployed-camera quirks mended, the images
 // inline as base64 again. Kinds that cameras never send (status, alert) have no message.
-//  - `aicamera_id` becomes `camera_id`; a missing `checkpoint_id` is the gateway's;
-//  - lists and health details sent as JSON text go as JSON (the contract's form);
+//  - `aicamera_id` became `camera_id`; a missing `checkpoint_id` is the gateway's;
+//  - lists and health details sent as JSON text go as JSON (the record keeps them parsed);
 //  - `timestamp` is the camera's own, as sent; unknown fields pass through;
+//  - what the gateway added to the record (its header, `plates`, `level`, `images`) is left out;
 //  - the record's id travels as `detection_id` / `health_id` / `registration_id`, so a
 //    server (or whoever reads its database) can tell a re-send from a new record.
 import { KINDS } from '../../kinds/index.js';
@@ -24,8 +25,10 @@ export interface ForwardMessage {
 
 const CONTRACT_TYPE: Partial<Record<StoredRecord['kind'], string>> = { detection: 'detection_result', health: 'health_check' };
 const ID_NAME: Partial<Record<StoredRecord['kind'], string>> = { detection: 'detection_id', health: 'health_id', register: 'registration_id' };
-/** Fields the camera may have sent as JSON text, and where the parsed value is kept. */
-const PARSED_FIELDS = ['ocr_results', 'vehicle_detections', 'plate_detections', 'details'];
+/** Members the gateway derives (not the camera's): left out of the camera message. */
+const DERIVED = new Set(['plates', 'level', 'images']);
+/** Normalised members that are null when the camera sent nothing: left out then. */
+const OPTIONAL = new Set(['component', 'message', 'details', 'processing_time_ms']);
 const CROP = /^cropped_plates\[(\d+)\]$/;
 
 /** Whether records of this kind go to the central server at all. */
@@ -39,17 +42,16 @@ export async function forwardMessage(r: StoredRecord, blobs: BlobStore): Promise
   const spec = KINDS[r.kind];
   if (!spec.socket || !spec.restPath) return undefined;
   const body: Record<string, unknown> = {};
-  for (const k of Object.keys(r.raw)) {
-    if (k === 'aicamera_id' || k === '__proto__') continue;
-    body[k] = r.raw[k];
-  }
   const type = CONTRACT_TYPE[r.kind];
   if (type) body.type = type;
   body.camera_id = r.camera_id;
   body.checkpoint_id = r.checkpoint_id;
   body.timestamp = r.timestamp;
-  const data = r.data as Record<string, unknown>;
-  for (const f of PARSED_FIELDS) if (typeof body[f] === 'string' && data[f] !== undefined) body[f] = data[f];
+  for (const k of Object.keys(r.data)) {
+    const v = r.data[k];
+    if (k === '__proto__' || DERIVED.has(k) || (v === null && OPTIONAL.has(k))) continue;
+    body[k] = v;
+  }
   const idName = ID_NAME[r.kind];
   if (idName) body[idName] = r.id;
   for (const img of r.images) {

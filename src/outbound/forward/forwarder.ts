@@ -141,7 +141,7 @@ export class Forwarder {
   private send(r: StoredRecord): Promise<void> {
     if (r.kind === 'status') {
       // The gateway saw the camera go: so does the server (its connection ends).
-      if ((r.data as StatusData).state === 'offline') this.after(r.camera_id, () => this.closeLink(r.camera_id));
+      if ((r.data as unknown as StatusData).state === 'offline') this.after(r.camera_id, () => this.closeLink(r.camera_id));
       return Promise.resolve();
     }
     if (!forwarded(r.kind)) return Promise.resolve();

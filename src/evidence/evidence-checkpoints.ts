@@ -3,8 +3,8 @@
 // retained on lpr/gateway/<id>/checkpoint, locally and upstream, so a copy the gateway
 // cannot rewrite exists elsewhere.
 import type { Logger } from 'pino';
-import { signCheckpoint } from '../evidence/checkpoint-signature.js';
-import type { SigningKey } from '../evidence/signing-key.js';
+import { signCheckpoint } from './checkpoint-signature.js';
+import type { SigningKey } from './signing-key.js';
 import type { Checkpoint, RecordLog } from '../log/record-log.js';
 
 export interface EvidenceCheckpointDeps {
