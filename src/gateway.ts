@@ -39,6 +39,7 @@ import { EvidenceCheckpoints } from './evidence/evidence-checkpoints.js';
 import { startSchedules } from './jobs/schedules.js';
 import { gatewayStatusDocument, readinessOf, storeProblemOf } from './observability/gateway-status.js';
 import { storeInUse } from './log/store-failure.js';
+import { wrongFormat } from './log/store-format.js';
 import { safeUrl, Uplink } from './outbound/uplink.js';
 import { CloudDownlink } from './outbound/cloud-downlink.js';
 import { Forwarder } from './outbound/forward/forwarder.js';
@@ -241,9 +242,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await store.open({ retry: true });
       return true;
     } catch (err) {
-      if (storeInUse(err)) {
+      if (storeInUse(err) || wrongFormat(err)) {
         await store.close();
-        throw err; // another gateway runs on this data dir: nothing to wait for
+        throw err; // another gateway runs on this data dir, or it holds another format: nothing to wait for
       }
       const problem = storeProblemOf(log.health(), store.admission.usage());
       logger.error({ err, store_error: problem }, `the store cannot open (${problem?.message ?? 'unknown'}): serving status and refusing camera messages with a reason until it can; retrying`);

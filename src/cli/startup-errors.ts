@@ -38,6 +38,10 @@ export function explainStartupError(err: unknown, config: GatewayConfig): Startu
       message: `dataDir: ${dir} is in use by another gateway${pid ? ` (pid ${pid})` : ''} — stop it (systemctl stop lpr-gateway), or give this one its own data directory (dataDir${env('dataDir')})`,
     };
   }
+  if (codes.includes('LPRGW_STORE_FORMAT')) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { setting: 'dataDir', message: `dataDir: ${message} (dataDir${env('dataDir')}; docs/EVIDENCE.md §7)` };
+  }
   const denied = ['EACCES', 'EPERM', 'EROFS'].find((c) => codes.includes(c));
   if (denied) {
     const uid = process.getuid?.();

@@ -17,8 +17,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** `{"hash":"` + 64 hex + `",`: what a verifier strips before hashing. */
 export const HASH_PREFIX_BYTES = 75;
 
-/** Members the log writes itself: a kind's data never supplies them. */
-const HEADER = new Set(['hash', 'seq', 'prev_hash', 'kind', 'gateway_id', 'camera_id', 'checkpoint_id', 'timestamp', 'time', 'received_at', 'source', ...Object.values(ID_MEMBER)]);
+/** Members the log writes itself (and the record's id under its kind's name): a kind's data never supplies them. */
+const HEADER = new Set(['hash', 'seq', 'prev_hash', 'kind', 'gateway_id', 'camera_id', 'checkpoint_id', 'timestamp', 'time', 'received_at', 'source']);
 
 /**
  * The line after `"prev_hash":"…"`: `,` + the id under its kind's name, the gateway's
@@ -33,7 +33,7 @@ export function renderRest(r: NewRecord): Buffer {
     timestamp: r.timestamp, time: r.time, received_at: r.received_at, source: r.source,
   });
   const holds = holdsImages(r.kind);
-  const data = JSON.stringify(withoutOwn(r.data, holds));
+  const data = JSON.stringify(withoutOwn(r.data, ID_MEMBER[r.kind], holds));
   const images = holds ? `,"images":${JSON.stringify(r.images.map(imageMember))}` : '';
   return utf8Bytes(`,${head.slice(1, -1)}${data.length > 2 ? `,${data.slice(1, -1)}` : ''}${images}}`);
 }
@@ -41,8 +41,8 @@ export function renderRest(r: NewRecord): Buffer {
 const imageMember = (i: ImageRef) => ({ name: i.name, field: i.field, content_type: i.content_type, bytes: i.bytes, sha256: i.sha256, ...(i.topic ? { topic: i.topic } : {}) });
 
 /** The data as it is, or (rarely) a copy without members the log writes: no line has a member twice. */
-function withoutOwn(data: Record<string, unknown>, holds: boolean): Record<string, unknown> {
-  const own = (k: string) => HEADER.has(k) || (holds && k === 'images');
+function withoutOwn(data: Record<string, unknown>, idMember: string, holds: boolean): Record<string, unknown> {
+  const own = (k: string) => HEADER.has(k) || k === idMember || (holds && k === 'images');
   let clash = false;
   for (const k in data) if (own(k)) clash = true;
   if (!clash) return data;
@@ -84,8 +84,9 @@ export function decodeLine(line: Buffer, imagesEvicted = false): StoredRecord {
   const kind = body.kind as RecordKind;
   const data: Record<string, unknown> = {};
   const holds = holdsImages(kind);
+  const idMember = ID_MEMBER[kind];
   for (const k of Object.keys(body)) {
-    if (HEADER.has(k) || (holds && k === 'images')) continue;
+    if (HEADER.has(k) || k === idMember || (holds && k === 'images')) continue;
     if (k === '__proto__') Object.defineProperty(data, k, { value: body[k], enumerable: true, writable: true, configurable: true });
     else data[k] = body[k];
   }

@@ -86,11 +86,12 @@ test('export: NDJSON from a running gateway with the admin token, and from a sto
     const r = await cli(['export', '--url', gw.url, '--token', 'admin-secret', '--camera', 'e1', '--images', imagesDir]);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.id), [ids[0], ids[2]]);
+    assert.deepEqual(lines[0].selection, { camera_id: 'e1', since: null }, 'a filtered export says it is a selection');
+    assert.deepEqual(lines.filter((l) => l.kind).map((l) => l.detection_id), [ids[0], ids[2]]);
     const { readdirSync } = await import('node:fs');
     assert.equal(readdirSync(imagesDir).length, 2);
     const future = await cli(['export', '--url', gw.url, '--token', 'admin-secret', '--since', '2999-01-01T00:00:00Z']);
-    assert.equal(future.out.trim(), '');
+    assert.equal(future.out.trim().split('\n').filter((l) => l.startsWith('{"hash"')).length, 0, 'no records after 2999');
     const noToken = await cli(['export', '--url', gw.url], { env: { LPRGW_ADMIN_TOKEN: '' } });
     assert.equal(noToken.code, 1);
   } finally {
@@ -101,10 +102,10 @@ test('export: NDJSON from a running gateway with the admin token, and from a sto
     const direct = await cli(['export', '--data-dir', join(tmp.dir, 'data')]);
     assert.equal(direct.code, 0, direct.err);
     const lines = direct.out.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.filter((l) => l.kind === 'detection').map((l) => l.id), ids);
+    assert.deepEqual(lines.filter((l) => l.kind === 'detection').map((l) => l.detection_id), ids);
     // Unfiltered: the whole chain (status records too) and the checkpoint of the clean stop.
     assert.ok(lines.some((l) => l.kind === 'status'));
-    assert.ok(lines.some((l) => l.checkpoint), 'a checkpoint was signed at the clean stop');
+    assert.ok(lines.some((l) => l.line === 'checkpoint'), 'a checkpoint was signed at the clean stop');
   } finally {
     tmp.remove();
   }

@@ -31,9 +31,10 @@ describe('embedded broker', () => {
       // A topic counts at the start of a line: the detection JSON also names the image topic.
       const all = () => ['lpr/1/m1/status', `lpr/1/m1/image/${id}/annotated_image`, 'lpr/1/m1/detection'].every((t) => out.split('\n').some((l) => l.startsWith(`${t} `)));
       for (let i = 0; i < 200 && !all(); i++) await sleep(50);
-      assert.match(out, new RegExp(`lpr/1/m1/detection \\{"detection_id":"${id}"`));
+      // Each record's payload is its stored line: hash, seq and prev_hash first.
+      assert.match(out, new RegExp(`lpr/1/m1/detection \\{"hash":"[0-9a-f]{64}","seq":1,"prev_hash":"0{64}","detection_id":"${id}"`));
       assert.match(out, new RegExp(`lpr/1/m1/image/${id}/annotated_image `));
-      assert.match(out, /lpr\/1\/m1\/status \{"state":"online"/);
+      assert.match(out, /lpr\/1\/m1\/status \{"hash":"[0-9a-f]{64}","seq":2,.*"state":"online"/);
       assert.match(out, /lpr\/gateway\/[^/]+\/status /);
     } finally {
       sub.kill();

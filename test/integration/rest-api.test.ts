@@ -47,7 +47,7 @@ describe('REST API', () => {
     const stored = await getJson(`${gw.url}/api/detections/${det.body.detection_id}`);
     assert.equal(stored.status, 200);
     assert.equal(stored.body.data.camera_id, '1');
-    assert.equal((await getJson(`${gw.url}/api/records/${health.body.health_id}`)).body.data.data.level, 'healthy');
+    assert.equal((await getJson(`${gw.url}/api/records/${health.body.health_id}`)).body.data.level, 'healthy');
   });
 
   test('deployed cameras: POST /api/statistics and /api/data dispatch on type, quirks normalised', async () => {
@@ -59,14 +59,16 @@ describe('REST API', () => {
     assert.ok(h.body.health_id);
     const rec = (await getJson(`${gw.url}/api/records/${det.body.detection_id}`)).body.data;
     assert.equal(rec.camera_id, '7');
-    assert.equal(rec.raw.aicamera_id, '7');
-    assert.equal(rec.raw.ocr_results, body.ocr_results, 'raw text kept');
-    assert.deepEqual(rec.data.plates, ['กข 1234']);
-    assert.equal(rec.data.vehicle_detections[0].category_id, 2);
-    assert.equal(rec.raw.firmware, 'v2.3.1');
+    assert.equal(rec.aicamera_id, undefined, 'aicamera_id became camera_id');
+    assert.deepEqual(rec.ocr_results, JSON.parse(body.ocr_results as string), 'list text parsed, once');
+    assert.deepEqual(rec.plates, ['กข 1234']);
+    assert.equal(rec.vehicle_detections[0].category_id, 2);
+    assert.equal(rec.firmware, 'v2.3.1', 'unknown fields kept');
     assert.equal(rec.images[0].name, 'original_image');
     assert.equal(rec.images[0].bytes, 20_000);
-    assert.equal(rec.raw.original_image, undefined, 'image payload is not inside the record');
+    assert.equal(rec.original_image, undefined, 'image payload is not inside the record');
+    assert.equal(rec.detection_id, det.body.detection_id);
+    assert.equal(rec.kind, 'detection');
     const img = await fetch(`${gw.url}/api/images/${rec.images[0].sha256}`);
     const bytes = Buffer.from(await img.arrayBuffer());
     assert.equal(createHash('sha256').update(bytes).digest('hex'), rec.images[0].sha256);
@@ -103,7 +105,7 @@ describe('REST API', () => {
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     assert.deepEqual(rec.images.map((i: { name: string; sha256: string; bytes: number }) => [i.name, i.sha256, i.bytes]), [
       ['original_image', sha(big), big.length], ['annotated_image', sha(crop), crop.length]]);
-    assert.equal(rec.raw.original_image, undefined);
+    assert.equal(rec.original_image, undefined);
     const served = Buffer.from(await (await fetch(`${gw.url}/api/images/${sha(crop)}`)).arrayBuffer());
     assert.ok(served.equals(crop));
     const blobFiles = readdirSync(join(gw.dataDir, 'blobs'), { recursive: true }).length;

@@ -6,6 +6,7 @@ import { chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Level } from 'level';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { cli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -81,6 +82,28 @@ test('a data dir that cannot be written: one line naming dataDir, exit 1', async
   } finally {
     if (asRoot) execFileSync('umount', [tmp.dir]);
     else chmodSync(tmp.dir, 0o700);
+    tmp.remove();
+  }
+});
+
+test('a store written by 0.1 (format 1) is refused with its version and the way out, and left as it was', async () => {
+  const tmp = makeTempDir();
+  try {
+    const location = join(tmp.dir, 'log');
+    const old = new Level<string, unknown>(location, { valueEncoding: 'json' });
+    const v1 = { seq: 1, id: 'a', kind: 'detection', camera_id: 'c', raw: { type: 'detection_result' }, data: { plates: ['กข1234'] }, images: [], size: 300, hash: 'h' };
+    await old.sublevel<string, unknown>('rec', { valueEncoding: 'json' }).put('0000000000000001', v1);
+    await old.close();
+    const r = await cli(['start'], { env: { ...BASE, LPRGW_DATA_DIR: tmp.dir }, timeoutMs: 20_000 });
+    assert.equal(r.timedOut, false, 'the gateway started on a store it cannot read');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^lpr-gateway: dataDir: the store .* holds records in format 1 \(lpr-edge-gateway 0\.1\); this gateway reads format 2\. Export it with the gateway that wrote it .*then move the data directory aside/m);
+    assert.doesNotMatch(r.err, STACK);
+    const again = new Level<string, unknown>(location, { valueEncoding: 'json' });
+    assert.deepEqual(await again.sublevel<string, unknown>('rec', { valueEncoding: 'json' }).get('0000000000000001'), v1, 'the record is as it was');
+    assert.equal(await again.sublevel<string, unknown>('meta', { valueEncoding: 'json' }).get('format'), undefined, 'and the store is not marked');
+    await again.close();
+  } finally {
     tmp.remove();
   }
 });

@@ -126,11 +126,12 @@ test('an image shared by two records lives until its last reference goes, and th
     const sha = recA.images[0].sha256;
     const stats = gw.gateway.log.stats();
     assert.ok(stats.liveBytes < 100_000, `the shared frame is counted once (${stats.liveBytes} bytes)`);
-    await gw.gateway.log.evict({ reason: 'delivered_images', remove: [], stripImages: [(await gw.gateway.log.getById(recA.id))!] });
+    await gw.gateway.log.evict({ reason: 'delivered_images', remove: [], stripImages: [(await gw.gateway.log.getById(recA.detection_id))!] });
     const recB = (await getJson(`${gw.url}/api/detections/${b.body.detection_id}`)).body.data;
-    assert.equal(recB.images[0].evicted, undefined);
+    assert.equal((await getJson(`${gw.url}/api/detections/${a.body.detection_id}`)).body.images_evicted, true);
+    assert.equal((await getJson(`${gw.url}/api/detections/${b.body.detection_id}`)).body.images_evicted, false);
     assert.equal((await fetch(`${gw.url}/api/images/${sha}`)).status, 200, 'still there for the second record');
-    await gw.gateway.log.evict({ reason: 'delivered_records', remove: [(await gw.gateway.log.getById(recB.id))!], stripImages: [] });
+    await gw.gateway.log.evict({ reason: 'delivered_records', remove: [(await gw.gateway.log.getById(recB.detection_id))!], stripImages: [] });
     assert.equal((await fetch(`${gw.url}/api/images/${sha}`)).status, 404, 'gone with the last reference');
   } finally {
     await gw.stop();
@@ -170,11 +171,11 @@ test('one Socket.IO connection: fire-and-forget messages are logged in the order
     const sizes = [3_000_000, 0, 0, 1_000_000, 0, 0];
     sizes.forEach((bytes, n) => cam.emit('lpr_data', contractDetection({ camera_id: 'ord', n, ...(bytes ? { annotated_image: fakeJpeg(bytes).toString('base64') } : {}) })));
     const logged = await until(async () => {
-      const page = (await getJson(`${gw.url}/api/records?after=0&limit=100&kind=detection`)).body.data as { camera_id: string; raw: { n: number } }[];
+      const page = (await getJson(`${gw.url}/api/records?after=0&limit=100&kind=detection`)).body.data as { camera_id: string; n: number }[];
       const mine = page.filter((r) => r.camera_id === 'ord');
       return mine.length === sizes.length ? mine : undefined;
     }, 'all six messages to be stored');
-    assert.deepEqual(logged.map((r) => r.raw.n), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(logged.map((r) => r.n), [0, 1, 2, 3, 4, 5]);
   } finally {
     cam.close();
     await gw.stop();

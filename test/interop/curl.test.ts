@@ -32,7 +32,7 @@ describe('curl', () => {
     assert.equal(post.status, 200);
     const got = await curl([`${gw.url}/api/detections/${post.body.detection_id}`]);
     assert.equal(got.status, 200);
-    assert.deepEqual(got.body.data.data.plates, ['กข 1234']);
+    assert.deepEqual(got.body.data.plates, ['กข 1234']);
   });
 
   test('over the size limit: 413 and a JSON error body, even with Expect: 100-continue', async () => {

@@ -54,7 +54,7 @@ describe('python cameras against the gateway process', () => {
         assert.equal(rec.camera_id, camera);
         assert.equal(rec.images[0].name, 'original_image');
         assert.equal(rec.images[0].content_type, 'image/jpeg');
-        assert.match(rec.data.plates[0], /^กข \d{4}$/);
+        assert.match(rec.plates[0], /^กข \d{4}$/);
       }
       assert.equal(r.lines.find((l) => l.event === 'register_response').body.camera_id, camera);
       assert.equal(r.lines.find((l) => l.event === 'connected').transport, transport === 'polling' ? 'polling' : 'websocket');

@@ -140,4 +140,8 @@ test('render and seal: the line is the record, hash first, and hashes without it
   assert.equal(body.hash, hash);
   assert.equal((text.match(/"seq":/g) ?? []).length, 1);
   assert.deepEqual(Object.getOwnPropertyDescriptor(body, '__proto__')?.value, { a: 1 }, '__proto__ stays plain data');
+  // Only the record's own id member is the gateway's: an alert keeps the detection_id it points at.
+  const alert = sampleRecord({ kind: 'alert', data: { detection_id: 'det-1', alert_id: 'shadow' } });
+  const a = JSON.parse(sealLine(renderRest(alert), 6, hash).line.toString());
+  assert.deepEqual([a.alert_id, a.detection_id], [alert.id, 'det-1']);
 });
