@@ -259,7 +259,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       await alerts.start();
       await plateIndex.start();
       evidence = new EvidenceCheckpoints({
-        log, key: loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
+        log, key: () => loadOrCreateSigningKey(store.evidenceKeyPath), gatewayId: config.gatewayId, logger,
         publish: async (cp) => {
           const payload = JSON.stringify(cp);
           if (broker) await broker.publish(gatewayCheckpointTopic(config.gatewayId), payload, { retain: true });

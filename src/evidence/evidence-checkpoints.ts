@@ -9,7 +9,8 @@ import type { Checkpoint, RecordLog } from '../log/record-log.js';
 
 export interface EvidenceCheckpointDeps {
   log: RecordLog;
-  key: SigningKey;
+  /** The key, or how to get it: read (or created) at the first checkpoint, tried again at the next if that failed (a full disk must not stop start-up). */
+  key: SigningKey | (() => SigningKey);
   gatewayId: string;
   logger: Logger;
   /** Publishes the checkpoint (retained) wherever it should go. */
@@ -18,6 +19,7 @@ export interface EvidenceCheckpointDeps {
 
 export class EvidenceCheckpoints {
   private lastSeq = -1;
+  private key: SigningKey | undefined;
   private running: Promise<Checkpoint | undefined> | undefined;
 
   constructor(private readonly deps: EvidenceCheckpointDeps) {}
@@ -34,7 +36,9 @@ export class EvidenceCheckpoints {
     const head = this.deps.log.chainHead();
     if (this.lastSeq < 0) this.lastSeq = (await this.deps.log.checkpoints(Math.max(0, (head?.seq ?? 1) - 1), 1))[0]?.seq ?? 0;
     if (!head || head.seq <= this.lastSeq) return undefined;
-    const cp = signCheckpoint(this.deps.key, { gateway_id: this.deps.gatewayId, seq: head.seq, hash: head.hash, time: new Date().toISOString() });
+    const k = this.deps.key;
+    this.key ??= typeof k === 'function' ? k() : k;
+    const cp = signCheckpoint(this.key, { gateway_id: this.deps.gatewayId, seq: head.seq, hash: head.hash, time: new Date().toISOString() });
     await this.deps.log.addCheckpoint(cp);
     this.lastSeq = cp.seq;
     this.deps.logger.info({ seq: cp.seq, hash: cp.hash, key_fingerprint: cp.key_fingerprint }, 'evidence checkpoint signed');
