@@ -39,7 +39,7 @@ function benchServerBundle(): string {
   return builtServer;
 }
 
-export function startBenchGateway(mode: 'durable' | 'no-storage', dataDir: string, extra: object = {}): Promise<BenchGateway> {
+export function startBenchGateway(mode: 'durable' | 'no-storage' | 'unhashed', dataDir: string, extra: object = {}): Promise<BenchGateway> {
   return startBenchServer(benchServerBundle(), [mode, dataDir, JSON.stringify(extra)]);
 }
 

@@ -1,10 +1,13 @@
 // A gateway for benchmarks, in its own process: `durable` is the real thing (LevelDB +
 // blob files); `no-storage` is the same HTTP/Socket.IO/ingest path over an in-memory log
-// and a blob store that writes nothing — the reference the durable figures are set against.
+// and a blob store that writes nothing — the reference the durable figures are set against;
+// `unhashed` is durable with lines stored unhashed (what the chain costs).
 import pino from 'pino';
 import { loadConfig } from '../src/config/load-config.js';
 import { createGateway, type GatewayParts } from '../src/gateway.js';
 import { BlobStore } from '../src/log/blob-store.js';
+import { join } from 'node:path';
+import { LevelRecordLog } from '../src/log/level-record-log.js';
 import { MemoryRecordLog } from '../src/log/memory-record-log.js';
 
 class NoBlobStore extends BlobStore {
@@ -18,7 +21,9 @@ const config = loadConfig({
   // Load generators send from one address: no per-client rate limit in benchmarks.
   overrides: { dataDir, http: { host: '127.0.0.1', port: 0, rateLimit: 0 }, mqtt: { enabled: false }, log: { level: 'warn' }, ...(JSON.parse(extra) as object) },
 });
-const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) } : {};
+const parts: GatewayParts = mode === 'no-storage' ? { log: new MemoryRecordLog(), blobs: new NoBlobStore(dataDir) }
+  : mode === 'unhashed' ? { log: new LevelRecordLog({ location: join(dataDir, 'log'), dedupeWindowMs: config.camera.dedupeWindow, maxBatchRecords: config.store.maxBatchRecords, benchUnhashed: true }) }
+  : {};
 const gateway = createGateway(config, pino({ level: process.env.BENCH_LOG ?? 'error' }, pino.destination(2)), parts);
 await gateway.start();
 process.stdout.write(`${JSON.stringify({ port: gateway.httpAddress().port, mqttPort: gateway.mqttAddress()?.port })}\n`);

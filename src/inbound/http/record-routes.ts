@@ -4,6 +4,7 @@
 // evicted) is reported beside it, never inside it.
 import { Router, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
+import { KINDS } from '../../kinds/index.js';
 import type { RecordKind, StoredRecord } from '../../log/record.js';
 import type { BlobStore } from '../../log/blob-store.js';
 import type { RecordLog } from '../../log/record-log.js';
@@ -16,8 +17,8 @@ export interface RecordRouteDeps {
   viewer: RequestHandler;
 }
 
-/** Kinds a page of records may be filtered by. */
-const QUERY_KINDS: readonly RecordKind[] = ['detection', 'health', 'register', 'alert'];
+/** Kinds a page of records may be filtered by: every kind in the table. */
+const QUERY_KINDS = Object.keys(KINDS) as RecordKind[];
 const MAX_PAGE = 1000;
 const COMMA = Buffer.from(',');
 
