@@ -34,6 +34,8 @@ export class LogConsumer {
   private loaded = false;
   /** Records confirmed since start (for rates). */
   delivered = 0;
+  /** Waiting for the cursor to move (see advanced()). */
+  private advanceWaiters: (() => void)[] = [];
 
   private window: number;
 
@@ -140,10 +142,12 @@ export class LogConsumer {
             if (!live()) return;
             entry.done = true;
             this.delivered += 1;
+            const before = this.cursor;
             while (inflight[0]?.done) {
               this.cursor = inflight.shift()!.seq;
               this.unsaved.push(this.cursor);
             }
+            if (this.cursor !== before) this.wakeAdvanceWaiters();
             // Save in steps of a quarter window (a LevelDB put per message would cost more
             // than the publish), and soon anyway when traffic is a trickle.
             if (this.unsaved.length >= Math.max(1, this.window >> 2)) this.persistCursor();
@@ -169,10 +173,33 @@ export class LogConsumer {
     if (failure !== undefined) throw failure;
   }
 
+  /**
+   * Resolves when the cursor next moves, or after `maxMs` at most (the caller then looks
+   * again): another lane waits on this one instead of polling it.
+   */
+  advanced(maxMs: number): Promise<void> {
+    return new Promise<void>((ok) => {
+      const timer = setTimeout(done, maxMs);
+      const waiters = this.advanceWaiters;
+      function done() {
+        clearTimeout(timer);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        ok();
+      }
+      waiters.push(done);
+    });
+  }
+
+  private wakeAdvanceWaiters(): void {
+    for (const w of this.advanceWaiters.splice(0)) w();
+  }
+
   /** Ends the current run; in-flight sends are abandoned (they will be redelivered). */
   stop(): void {
     this.generation += 1;
     this.poke();
+    this.wakeAdvanceWaiters(); // whoever waits on this lane looks again now
   }
 
   async flushCursor(): Promise<void> {

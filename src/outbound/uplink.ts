@@ -17,6 +17,7 @@ import { ByteWindow } from './byte-window.js';
 import { LinkWindow } from './link-window.js';
 import { LogConsumer } from './log-consumer.js';
 import { PoisonGuard } from './poison-guard.js';
+import { PubackTracker } from './puback-tracker.js';
 import { RateLimiter } from './rate-limiter.js';
 import { gatewayStatusTopic } from '../kinds/topics.js';
 import { imageMessages, messageBytes, metadataMessage, type OutMessage, type OversizeMode } from './uplink-messages.js';
@@ -59,22 +60,8 @@ export function safeUrl(url: string): string {
   }
 }
 
-interface AwaitedAck {
-  deadline: number;
-  topic: string;
-  ms: number;
-  settle: (err?: Error) => void;
-}
-
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
-/** Slowest link the PUBACK deadline allows for (bytes/s) while nothing has been measured:
- *  1.5 MB then gets ~6 min. */
-const MIN_LINK_RATE = 4096;
-/** Once the link's delivery rate is measured, a PUBACK is due within this much plus
- *  DEADLINE_MARGIN times the time the bytes ahead of it take at that rate. */
-const MEASURED_BASE_MS = 3000;
-const DEADLINE_MARGIN = 4;
 const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
@@ -107,21 +94,19 @@ export class Uplink {
   private readonly imageWindow = new ByteWindow(IMAGE_WINDOW_BYTES);
   /** The JSON lane's window: sized to the link, under uplink.window and the broker's cap. */
   private readonly linkWindow: LinkWindow;
-  /** Bytes published and not yet acknowledged, on the current connection. */
-  private bytesInFlight = 0;
   /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
   private brokerMaxPacket = 0;
   /** The priority lane: highest alert seq sent ahead of the backlog (durable cursor). */
   private priorityCursor = 0;
   private priorityRun: Promise<void> = Promise.resolve();
   private sessionPublish: ((m: OutMessage) => Promise<void>) | undefined;
-  /** Publishes waiting for their PUBACK, each with its deadline (see watchAcks). */
-  private readonly awaitingAck = new Set<AwaitedAck>();
-  private ackWatch: NodeJS.Timeout | undefined;
+  /** Publishes waiting for their PUBACK, each with a deadline that follows the link. */
+  private readonly acks: PubackTracker;
 
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
     this.linkWindow = new LinkWindow({ min: Math.min(LINK_WINDOW_MIN, opts.window), max: opts.window, queueMs: LINK_QUEUE_MS });
+    this.acks = new PubackTracker({ ackTimeoutMs: opts.ackTimeoutMs, bytesPerMs: () => this.linkWindow.bytesPerMs(), delivered: (bytes) => this.linkWindow.delivered(bytes) });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
     this.metaGuard = new PoisonGuard(deps.log, this.meta.name, deps.logger);
@@ -163,7 +148,7 @@ export class Uplink {
     client?.end(true);
     await this.loop;
     // Publishes the ended client never settled: they count as not delivered.
-    for (const w of this.awaitingAck) w.settle(new Error('uplink stopped'));
+    this.acks.failAll(new Error('uplink stopped'));
     await this.meta.flushCursor();
     await this.images.flushCursor();
     this.state = 'stopped';
@@ -176,13 +161,19 @@ export class Uplink {
     const record = await this.deps.log.get(seq);
     if (!record) throw new Error(`record ${seq} is no longer stored`);
     const parked = await this.deps.log.parked();
+    // The same rules as the lanes: the rate limit, and the broker's size limit checked
+    // before sending (a record still too large stays parked, and the operator hears why).
+    const publish = async (m: OutMessage) => {
+      const bytes = messageBytes(m.topic, m.payload);
+      const limit = this.maxBytes();
+      if (limit > 0 && bytes > limit) throw new Error(`record ${seq} is still larger than the broker's limit (${bytes} > ${limit} bytes)`);
+      await this.limiter.take();
+      await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+    };
     for (const p of parked.filter((x) => x.seq === seq)) {
-      if (p.consumer === this.meta.name) {
-        const m = metadataMessage(record, this.opts.topicPrefix);
-        await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
-      } else if (p.consumer === this.images.name) {
-        await this.sendImages(record, client, (m) => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId }), false);
-      } else continue; // another upstream's (the forward's)
+      if (p.consumer === this.meta.name) await publish(metadataMessage(record, this.opts.topicPrefix));
+      else if (p.consumer === this.images.name) await this.sendImages(record, client, publish, false);
+      else continue; // another upstream's (the forward's)
       await this.deps.log.unpark(p.consumer, seq);
       this.deps.logger.info({ seq, consumer: p.consumer }, 'parked record replayed');
     }
@@ -208,61 +199,14 @@ export class Uplink {
       });
   }
 
-  /**
-   * QoS 1 publish that fails when its PUBACK does not come in time. While the link's
-   * delivery rate is unknown: ackTimeout plus the time the bytes ahead of it (and its own)
-   * need on the slowest link we allow for, so a slow link is not taken for a wedged
-   * connection. Once measured (link-window.ts): a few seconds plus a margin on the time
-   * those bytes take at the measured rate, never longer than the first. A lost PUBACK on a
-   * LAN-fast link took ackTimeout plus bytes at 4 kB/s (about 93 s) to notice.
-   */
+  /** A QoS 1 publish that fails when its PUBACK does not come in time (puback-tracker.ts). */
   private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
-    const bytes = messageBytes(topic, payload);
-    const ahead = this.bytesInFlight + bytes;
-    const unmeasured = this.opts.ackTimeoutMs + (ahead * 1000) / MIN_LINK_RATE;
-    const rate = this.linkWindow.bytesPerMs();
-    const ms = Math.round(rate === undefined ? unmeasured : Math.min(unmeasured, MEASURED_BASE_MS + (DEADLINE_MARGIN * ahead) / rate));
-    this.bytesInFlight += bytes;
-    return new Promise<void>((ok, fail) => {
-      const waiting: AwaitedAck = {
-        deadline: Date.now() + ms, topic, ms,
-        settle: (err) => {
-          if (!this.awaitingAck.delete(waiting)) return; // settled already (timed out)
-          this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
-          if (err) return fail(err);
-          this.linkWindow.delivered(bytes);
-          ok();
-        },
-      };
-      this.awaitingAck.add(waiting);
-      this.watchAcks();
-      client.publish(topic, payload, {
-        qos: 1, retain: opts.retain,
-        ...(this.opts.protocolVersion === 5 && opts.recordId
-          ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
-          : {}),
-      }, (err) => waiting.settle(err ?? undefined));
-    });
-  }
-
-  /**
-   * mqtt.js never times out a QoS 1 publish, and a lost PUBACK would hold the window
-   * forever. One timer checks every publish's deadline, not a timer and a race per
-   * message: those were a tenth of the drain's CPU per message.
-   */
-  private watchAcks(): void {
-    if (this.ackWatch) return;
-    const every = Math.max(50, Math.min(1000, this.opts.ackTimeoutMs / 4));
-    this.ackWatch = setInterval(() => {
-      const now = Date.now();
-      for (const w of this.awaitingAck) {
-        if (w.deadline <= now) w.settle(new Error(`no PUBACK for ${w.topic} in ${w.ms} ms`));
-      }
-      if (this.awaitingAck.size === 0) {
-        clearInterval(this.ackWatch);
-        this.ackWatch = undefined;
-      }
-    }, every);
+    return this.acks.track(topic, messageBytes(topic, payload), (done) => client.publish(topic, payload, {
+      qos: 1, retain: opts.retain,
+      ...(this.opts.protocolVersion === 5 && opts.recordId
+        ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
+        : {}),
+    }, (err) => done(err ?? undefined)));
   }
 
   /** The broker's message size limit in force: the smaller of config and CONNACK. */
@@ -392,7 +336,7 @@ export class Uplink {
   /** Runs both lanes until the connection closes or the uplink stops. */
   private async session(client: MqttClient, backlogAtConnect: number): Promise<void> {
     const closed = new Promise<void>((ok) => client.once('close', () => ok()));
-    this.bytesInFlight = 0;
+    this.acks.newConnection();
     this.metaGuard.newConnection();
     this.imageGuard.newConnection();
     const publish = (m: OutMessage): Promise<void> => {
@@ -450,10 +394,11 @@ export class Uplink {
 
   private async sendImages(r: StoredRecord, client: MqttClient, publish: (m: OutMessage) => Promise<void>, live: boolean): Promise<void> {
     if (r.images.length === 0) return;
-    // Images follow their record's JSON and wait while the JSON lane has a backlog.
+    // Images follow their record's JSON and wait while the JSON lane has a backlog: woken
+    // when that lane moves (at most a second apart, to notice a closed connection).
     while (live && (this.meta.position() < r.seq || this.meta.lag() > this.opts.liveLagThreshold)) {
       if (this.stopped || !client.connected) throw new Error('uplink connection closed');
-      await new Promise((ok) => setTimeout(ok, 100));
+      await this.meta.advanced(1000);
     }
     for (const image of r.images) {
       if (image.evicted) continue;

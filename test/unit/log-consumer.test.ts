@@ -155,3 +155,27 @@ test('caught up while a batch is being synced: the consumer waits for it, never 
   assert.deepEqual(sent, [1, 2]);
   await log.close();
 });
+
+test('advanced(): resolves when the cursor moves (not on a timer), or at its bound; stop() wakes waiters', async () => {
+  const log = new MemoryRecordLog();
+  await log.open();
+  await log.append(sampleRecord());
+  const consumer = new LogConsumer({ log, name: 'c', window: 4, logger: pino({ level: 'silent' }) });
+  let release: (() => void) | undefined;
+  const held = new Promise<void>((ok) => (release = ok));
+  const run = consumer.run(() => held);
+  let moved = false;
+  const waiting = consumer.advanced(60_000).then(() => (moved = true));
+  await new Promise((ok) => setImmediate(ok));
+  assert.equal(moved, false, 'nothing confirmed yet');
+  release!();
+  await waiting;
+  assert.equal(consumer.position(), 1);
+  const t0 = Date.now();
+  await consumer.advanced(20); // nothing more to move: the bound ends the wait
+  assert.ok(Date.now() - t0 < 5000);
+  const woken = consumer.advanced(60_000);
+  consumer.stop();
+  await woken; // would take a minute if stop() did not wake it
+  await run;
+});
