@@ -30,7 +30,8 @@ export async function exportCommand(f: ExportFlags): Promise<number> {
   let count = 0;
   const out = process.stdout;
   const emit = async (text: Buffer | string, r: StoredRecord | undefined, image: (sha: string) => Promise<Buffer | undefined>) => {
-    if (!out.write(text) || !out.write('\n')) await new Promise((ok) => out.once('drain', ok));
+    out.write(text);
+    if (!out.write('\n')) await new Promise((ok) => out.once('drain', ok));
     if (!r) return;
     count += 1;
     if (!imagesDir) return;

@@ -9,6 +9,8 @@ import { contractDetection, fakeJpeg, getJson, postJson } from '../helpers/paylo
 import { startTestGateway } from '../helpers/in-process-gateway.js';
 import { freePort } from '../helpers/free-port.js';
 import { seededRandom } from '../helpers/wait-and-seed.js';
+import { cli } from '../helpers/run-cli.js';
+import { verifyExport } from '../../src/evidence/verify-export.js';
 
 const blobPath = (dataDir: string, sha: string) => join(dataDir, 'blobs', sha.slice(0, 2), sha);
 
@@ -87,7 +89,7 @@ test('whenFull=evict-oldest: admission evicts images of undelivered records olde
 });
 
 test('delivered data makes room: every delivered image before any record, then the oldest records', async () => {
-  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 }, store: { maxBytes: '30kB', sweepSchedule: '0 0 0 1 1 *' } });
+  const gw = await startTestGateway({ mqtt: { enabled: true, host: '127.0.0.1', port: 0 }, store: { maxBytes: '30kB', sweepSchedule: '0 0 0 1 1 *' }, admin: { token: 'adm' } });
   try {
     const ids: string[] = [];
     const delivered = () => gw.gateway.deliveredSeq() >= gw.gateway.log.lastSeq();
@@ -108,6 +110,12 @@ test('delivered data makes room: every delivered image before any record, then t
     const present = await Promise.all(ids.map(async (id) => (await getJson(`${gw.url}/api/detections/${id}`)).status === 200));
     const firstPresent = present.indexOf(true);
     assert.ok(firstPresent > 0 && present.slice(firstPresent).every(Boolean), `removed out of order: ${present.join()}`);
+    // What eviction removed shows as what it is: the untouched export verifies, with a gap line.
+    const exported = await (await fetch(`${gw.url}/api/admin/export`, { headers: { authorization: 'Bearer adm' } })).text();
+    const lines = exported.trim().split('\n');
+    assert.ok(lines.some((l) => l.startsWith('{"line":"gap","from_seq":1,')), 'the removed records are one gap line');
+    const verdict = await verifyExport((async function* () { yield* lines; })(), {});
+    assert.deepEqual(verdict.problems, []);
   } finally {
     await gw.stop();
   }
@@ -197,6 +205,14 @@ test('kill -9 during ingest and eviction: the gateway restarts and every acknowl
       gw.child.kill('SIGTERM');
       await gw.exited;
     }
+    // Three kill -9s, evicted images: the untouched export of that store verifies.
+    const exported = await cli(['export', '--data-dir', join(tmp.dir, 'data')]);
+    assert.equal(exported.code, 0, exported.err);
+    const file = join(tmp.dir, 'export.ndjson');
+    writeFileSync(file, exported.out);
+    const verified = await cli(['verify', file]);
+    assert.equal(verified.code, 0, verified.out);
+    assert.match(verified.out, /verified: .*images evicted\); chain intact/);
   } finally {
     tmp.remove();
   }
