@@ -14,6 +14,7 @@ import { parseMessage, type MessageKind, type ParsedMessage } from './parse-mess
 import { uuidV7 } from '../log/uuid-v7.js';
 import { KINDS } from '../kinds/index.js';
 import { imageTopic } from '../kinds/topics.js';
+import { isConnectionTest } from '../kinds/connection-test.js';
 
 export interface AcceptContext {
   source: Transport;
@@ -93,7 +94,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function storeParsed(msg: ParsedMessage, ctx: AcceptContext, turn: Turn | undefined, receivedAt: number): Promise<AcceptResult> {
     deps.access?.check(msg.camera_id, ctx.credential);
     const base = { kind: msg.kind, camera_id: msg.camera_id };
-    if (msg.kind === 'test') return { ...base, id: '', seq: 0, duplicate: false };
+    if (isConnectionTest(msg.kind)) return { ...base, id: '', seq: 0, duplicate: false };
 
     // A resend with images is answered before its images are written again. Records
     // without images skip this read: append() dedupes them inside the batch anyway.

@@ -5,11 +5,12 @@ import { GatewayError } from '../errors.js';
 import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
 import { LiftedBody } from './lift-images.js';
 import { KIND_OF_TYPE, KINDS } from '../kinds/index.js';
+import { CONNECTION_TEST, isConnectionTest, type MessageKind } from '../kinds/connection-test.js';
 import { parseCameraTime } from './parse-timestamp.js';
 import type { DetectionData, HealthData, RecordKind } from '../log/record.js';
 import { topicIdProblem } from './topic-safe-id.js';
 
-export type MessageKind = RecordKind | 'test';
+export type { MessageKind };
 
 export interface ParseOptions {
   timeZone: string;
@@ -37,7 +38,7 @@ export interface ParsedMessage {
 }
 
 /** `type` → kind: every kind's aliases (kinds/), and the contract's connection test. */
-const TYPES = new Map<string, MessageKind>([...KIND_OF_TYPE, ['test', 'test']]);
+const TYPES = new Map<string, MessageKind>([...KIND_OF_TYPE, [CONNECTION_TEST, CONNECTION_TEST]]);
 
 const invalid = (path: string, message: string, code: 'VALIDATION_FAILED' | 'INVALID_ID' = 'VALIDATION_FAILED') =>
   new GatewayError(code, `${path} ${message}`, { fields: [{ path, message }] });
@@ -111,7 +112,7 @@ function idField(body: Record<string, unknown>, names: string[], fallback?: stri
 function timeOf(body: Record<string, unknown>, kind: MessageKind, opts: ParseOptions): { timestamp: string; ms: number } {
   const raw = body.timestamp ?? body.created_at;
   if (raw === undefined || raw === null || raw === '') {
-    if (kind === 'register' || kind === 'test') return { timestamp: new Date(opts.now).toISOString(), ms: opts.now };
+    if (isConnectionTest(kind) || KINDS[kind].timestampOptional) return { timestamp: new Date(opts.now).toISOString(), ms: opts.now };
     throw new GatewayError('VALIDATION_FAILED', 'timestamp is required', {
       fields: [{ path: 'timestamp', message: 'required' }],
     });
@@ -162,7 +163,7 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
   const checkpoint_id = idField(body, ['checkpoint_id'], opts.defaultCheckpointId);
   const { timestamp, ms } = timeOf(body, kind, opts);
 
-  const spec = kind === 'test' ? undefined : KINDS[kind];
+  const spec = isConnectionTest(kind) ? undefined : KINDS[kind];
   if (lifted && !spec?.images) {
     // A kind without images keeps such fields as sent.
     for (const [field, image] of lifted) body[field] = image.text();

@@ -7,6 +7,7 @@ import type { AcceptResult, IngestObserver } from '../ingest/ingest.js';
 import type { NewRecord, StatusData } from '../log/record.js';
 import { uuidV7 } from '../log/uuid-v7.js';
 import { KINDS } from '../kinds/index.js';
+import { isConnectionTest } from '../kinds/connection-test.js';
 import type { CameraSummary, RecordLog } from '../log/record-log.js';
 
 export interface PresenceDeps {
@@ -27,7 +28,7 @@ export class CameraPresence implements IngestObserver {
   }
 
   accepted(result: AcceptResult): void {
-    if (result.duplicate || result.kind === 'test' || result.kind === 'status') return;
+    if (result.duplicate || isConnectionTest(result.kind) || result.kind === 'status') return;
     const row = this.deps.log.camera(result.camera_id);
     if (row && row.state !== 'online') void this.change(row, 'online');
   }

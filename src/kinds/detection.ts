@@ -12,6 +12,7 @@ export const detection: KindSpec = {
   types: ['detection_result', 'detection'],
   restPath: '/api/detection',
   socket: { event: 'lpr_data', reply: 'lpr_response' },
+  timestampOptional: false,
   images: true,
   data(body) {
     const f = checkFields(detectionFields, body);

@@ -10,6 +10,7 @@ export const health: KindSpec = {
   types: ['health_check', 'health'],
   restPath: '/api/health',
   socket: { event: 'health_status', reply: 'health_response' },
+  timestampOptional: false,
   images: false,
   data(body) {
     const f = checkFields(healthFields, body);

@@ -23,6 +23,8 @@ export interface KindSpec {
   restPath?: string;
   /** Socket.IO event carrying it, and the event the gateway replies with. */
   socket?: { event: string; reply: string };
+  /** A message without a timestamp takes the time it arrived (a registration); otherwise it is refused. */
+  timestampOptional: boolean;
   /** Whether image fields are taken out of the message into blobs. */
   images: boolean;
   /** The normalised data of a camera message; throws field problems. */

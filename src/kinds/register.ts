@@ -7,6 +7,7 @@ export const register: KindSpec = {
   types: ['camera_register', 'register'],
   restPath: '/api/cameras/register',
   socket: { event: 'camera_register', reply: 'register_response' },
+  timestampOptional: true,
   images: false,
   data: () => ({}),
   reply: (r) => ({ success: true, message: 'Camera registered successfully', camera_id: r.camera_id, registration_id: r.id }),

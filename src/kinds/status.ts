@@ -5,6 +5,7 @@ import type { KindSpec } from './kind-spec.js';
 
 export const status: KindSpec = {
   types: [],
+  timestampOptional: false,
   images: false,
   data: () => ({}),
   reply: () => ({ success: true }),
