@@ -12,7 +12,7 @@ import { AlertWatch } from './hotlist/alert-watch.js';
 import { CloudHotlist } from './hotlist/cloud-hotlist.js';
 import { Hotlist } from './hotlist/hotlist.js';
 import { createHttpSurface } from './inbound/http-surface.js';
-import { createCameraAccess } from './ingest/camera-access.js';
+import { createCameraAccess } from './auth/camera-access.js';
 import { createIngest, type IngestObserver } from './ingest/ingest.js';
 import { CameraPresence } from './jobs/camera-presence.js';
 import { startSchedules } from './jobs/schedules.js';

@@ -8,7 +8,7 @@ import type { Registry } from 'prom-client';
 import { tlsEnabled, type GatewayConfig } from '../config/schema.js';
 import type { AlertWatch } from '../hotlist/alert-watch.js';
 import type { Hotlist } from '../hotlist/hotlist.js';
-import type { CameraAccess } from '../ingest/camera-access.js';
+import type { CameraAccess } from '../auth/camera-access.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';

@@ -8,7 +8,7 @@ import type { NewRecord, Transport } from '../log/record.js';
 import type { StoreAdmission } from '../log/store-admission.js';
 import { approxJsonBytes } from './approx-json-bytes.js';
 import type { ArrivalOrder, Turn } from './arrival-order.js';
-import type { CameraAccess } from './camera-access.js';
+import type { CameraAccess } from '../auth/camera-access.js';
 import { imageBuffers } from './image-buffers.js';
 import { parseMessage, type MessageKind, type ParsedMessage } from './parse-message.js';
 import { uuidV7 } from '../log/uuid-v7.js';

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { listenOn } from '../listen-on.js';
 import { GATEWAY_TOPIC_ROOT } from '../kinds/topics.js';
 import { verifyPassword } from '../auth/password.js';
-import { filterCovered, isReservedTopic, topicMatches, type BrokerUser } from './broker-access.js';
+import { filterCovered, isReservedTopic, topicMatches, type BrokerUser } from '../auth/broker-access.js';
 
 export interface LocalBrokerOptions {
   host: string;

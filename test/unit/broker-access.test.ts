@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashPassword, verifyPassword } from '../../src/auth/password.js';
-import { filterCovered, isReservedTopic, topicMatches } from '../../src/outbound/broker-access.js';
+import { filterCovered, isReservedTopic, topicMatches } from '../../src/auth/broker-access.js';
 
 test('topicMatches: + is one level, # is the rest (including none)', () => {
   assert.equal(topicMatches('lpr/+/+/detection', 'lpr/cp/cam-1/detection'), true);

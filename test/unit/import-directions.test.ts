@@ -29,7 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   jobs: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence'],
   'gateway-lifecycle': ['log', 'inbound', 'observability'],
   'create-logger': ['observability'],
-  gateway: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence', 'hotlist', 'search', 'inbound', 'observability', 'jobs', 'gateway-lifecycle'],
+  gateway: ['log', 'kinds', 'auth', 'config', 'ingest', 'outbound', 'evidence', 'hotlist', 'search', 'inbound', 'observability', 'jobs', 'gateway-lifecycle'],
   simulator: [],
   cli: ['config', 'create-logger', 'evidence', 'gateway', 'log', 'outbound', 'simulator', 'auth'],
   main: ['cli'],

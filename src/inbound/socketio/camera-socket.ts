@@ -8,7 +8,7 @@ import { errorBody, GatewayError, toGatewayError } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import type { AddressCheck } from '../network-allowlist.js';
-import type { CameraAccess } from '../../ingest/camera-access.js';
+import type { CameraAccess } from '../../auth/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../../auth/credentials.js';
 import { successBody } from '../reply-bodies.js';

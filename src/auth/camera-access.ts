@@ -2,7 +2,7 @@
 // Deployed cameras send no credentials, so a camera without a configured token is let in
 // unless knownOnly is set; a camera with one must present it.
 import { GatewayError } from '../errors.js';
-import { sameSecret as same } from '../auth/credentials.js';
+import { sameSecret as same } from './credentials.js';
 
 export interface CameraAccessOptions {
   tokens: Record<string, string>;
