@@ -6,7 +6,7 @@
 // (present, fuzzy, level), expiry times only of entries that expire, and the one-deletion
 // variants of fuzzy plates; reasons and notes are read from the table when an alert fires.
 import { GroupCommit } from '../log/group-commit.js';
-import type { RecordLog } from '../log/record-log.js';
+import type { RecordLog, Table } from '../log/record-log.js';
 import { deletions, normalisePlate, withinOneEdit } from '../plates/plate-text.js';
 import { ALERT_LEVELS, plateKey, type AlertLevel, type EntryFields, type EntrySource, type HotlistEntry } from './hotlist-entry.js';
 
@@ -65,7 +65,12 @@ export class Hotlist {
   private serial: Promise<unknown> = Promise.resolve();
   private readonly commits = new GroupCommit<HotlistChange, ChangeResult>((changes) => this.exclusive(() => this.applyMany(changes)), IMPORT_BATCH);
 
-  constructor(private readonly log: RecordLog, private readonly now: () => number = Date.now) {}
+  /** The hotlist's own keyspace: <source>/<plate key> → entry (synced writes). */
+  private readonly entries: Table<HotlistEntry>;
+
+  constructor(log: RecordLog, private readonly now: () => number = Date.now) {
+    this.entries = log.table<HotlistEntry>('hotlist');
+  }
 
   async load(): Promise<void> {
     this.keys.clear();
@@ -75,8 +80,8 @@ export class Hotlist {
     // Paged, so a long list is never all in memory as objects at once.
     let after: string | undefined;
     for (;;) {
-      const page = await this.log.tableRead('hotlist', { ...(after === undefined ? {} : { gte: `${after}\u0000` }), limit: LOAD_PAGE });
-      for (const [, v] of page) this.index(v as HotlistEntry);
+      const page = await this.entries.range({ ...(after === undefined ? {} : { gte: `${after}\u0000` }), limit: LOAD_PAGE });
+      for (const [, e] of page) this.index(e);
       if (page.length < LOAD_PAGE) break;
       after = page[page.length - 1]![0];
     }
@@ -89,10 +94,7 @@ export class Hotlist {
   /** Every entry, expired ones marked (they stay until removed, but no longer match). */
   async list(): Promise<(HotlistEntry & { expired: boolean })[]> {
     const now = this.now();
-    return (await this.log.tableRead('hotlist', {})).map(([, v]) => {
-      const e = v as HotlistEntry;
-      return { ...e, expired: this.expired(e, now) };
-    });
+    return (await this.entries.range({})).map(([, e]) => ({ ...e, expired: this.expired(e, now) }));
   }
 
   /** One entry by source and plate (as written or normalised). */
@@ -102,8 +104,8 @@ export class Hotlist {
 
   /** One entry by source and plate key (what a match names). */
   async entry(source: EntrySource, key: string): Promise<HotlistEntry | undefined> {
-    const [e] = await this.log.tableGet('hotlist', [rowKey(source, key)]);
-    return e as HotlistEntry | undefined;
+    const [e] = await this.entries.get([rowKey(source, key)]);
+    return e;
   }
 
   /**
@@ -186,8 +188,8 @@ export class Hotlist {
     const at = new Date(this.now()).toISOString();
     const rows = changes.map((c) => rowKey(c.source, plateKey(c.plate)));
     const distinct = [...new Set(rows)];
-    const stored = await this.log.tableGet('hotlist', distinct);
-    const current = new Map(distinct.map((k, i) => [k, stored[i] as HotlistEntry | undefined]));
+    const stored = await this.entries.get(distinct);
+    const current = new Map(distinct.map((k, i) => [k, stored[i]]));
     const next = new Map<string, HotlistEntry | undefined>(); // this batch's writes (a plate may come twice)
     const before = new Map<string, HotlistEntry | undefined>();
     const results = changes.map(({ source, plate, fields }, i): ChangeResult => {
@@ -204,7 +206,7 @@ export class Hotlist {
       return { entry, created: !was, removed: false, changed: true };
     });
     if (next.size === 0) return results;
-    await this.log.tableWrite('hotlist', [...next].map(([key, value]) => ({ key, value })), { sync: true });
+    await this.entries.write([...next].map(([key, value]) => ({ key, value })), { sync: true });
     for (const [k, entry] of next) {
       const old = before.get(k);
       if (old) this.unindex(old);

@@ -1,5 +1,6 @@
 // Every rule of the log, shared by its backends (the pattern of abstract-level: public
-// methods check state and plan; the backend's `_` methods only store). Invariants:
+// methods check state and plan; the backend's ten `_` methods only store: records, and
+// keyspaces of ordered keys and JSON values, log-backend.ts). Invariants:
 //  - a record, its id index, dedupe entry, image reference counts and the totals it
 //    changes are one synced batch (WritePlan);
 //  - seqs only grow: the high-water mark is in every append batch, and open() starts
@@ -14,11 +15,11 @@ import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { planGaps } from './gap-rows.js';
 import { liveImages, planRefs, refDeltas } from './image-refs.js';
-import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import { seqKey, type ChainHead, type DedupeEntry, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { GENESIS_HASH, holdsImages, renderRest, sealLine, storedRecord } from './record-line.js';
 import type {
   AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, GapRow, LogStats, ParkedRecord, RecordLog, StoreHealth,
-  TableName, TableOp, TableRange,
+  Table, TableName, TableOp, TableRange,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { failureCode, failureReason, refusalOf, writeError } from './store-failure.js';
@@ -52,6 +53,7 @@ interface Pending {
 }
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
+const parkedKey = (consumer: string, seq: number) => `${consumer}/${seqKey(seq)}`;
 
 /**
  * The tail: the newest records as appended, kept a little while for the log's readers
@@ -63,34 +65,24 @@ const TAIL_RECORDS = 2048;
 const TAIL_MS = 2000;
 
 export abstract class BaseRecordLog implements RecordLog {
+  // A backend stores; it decides nothing. Records (with their ends, the evicted marks and
+  // the atomic WritePlan) are its own; everything else is a keyspace of ordered keys and
+  // JSON values, read and written through three methods.
   protected abstract _open(): Promise<LogSnapshot>;
   /** `clean`: a normal shutdown (not closing a failed backend to reopen it). */
   protected abstract _close(clean: boolean): Promise<void>;
   /** Makes the plan durable in one atomic, synced write. */
   protected abstract _commit(plan: WritePlan): Promise<void>;
   protected abstract _get(seqs: number[]): Promise<(StoredRecord | undefined)[]>;
-  protected abstract _seqOfId(id: string): Promise<number | undefined>;
   protected abstract _range(afterSeq: number, limit: number): Promise<StoredRecord[]>;
-  protected abstract _firstSeq(): Promise<number>;
   /** Records below a seq, newest first. */
   protected abstract _rangeBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]>;
-  protected abstract _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]>;
-  /** Dedupe entries after `after` in key order (paging for pruning). */
-  protected abstract _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]>;
-  protected abstract _deleteDedupe(keys: string[]): Promise<void>;
-  protected abstract _refs(sha256s: string[]): Promise<number[]>;
-  protected abstract _getCursor(name: string): Promise<number | undefined>;
-  protected abstract _putCursor(name: string, seq: number): Promise<void>;
-  protected abstract _getState(key: string): Promise<unknown>;
-  protected abstract _putState(key: string, value: unknown): Promise<void>;
   protected abstract _compact(): Promise<void>;
-  protected abstract _putCheckpoint(cp: Checkpoint): Promise<void>;
-  protected abstract _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
-  protected abstract _tableWrite(table: TableName, ops: TableOp[], sync: boolean): Promise<void>;
-  protected abstract _tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
-  protected abstract _tableGet(table: TableName, keys: string[]): Promise<unknown[]>;
-  /** Writes (synced) or, with undefined, deletes one parked entry. */
-  protected abstract _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void>;
+  /** Values of these keys (undefined where none). */
+  protected abstract _kvGet(space: Keyspace, keys: string[]): Promise<unknown[]>;
+  protected abstract _kvRange(space: Keyspace, range: KvRange): Promise<[string, unknown][]>;
+  /** Puts (value given) and deletes (value undefined), atomically; `sync` makes them durable before resolving. */
+  protected abstract _kvWrite(space: Keyspace, ops: KvOp[], sync: boolean): Promise<void>;
 
   private readonly committer: GroupCommit<Pending, AppendResult>;
   private readonly stats_ = new CameraStats();
@@ -118,6 +110,14 @@ export abstract class BaseRecordLog implements RecordLog {
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
     this.committer = new GroupCommit((items) => this.exclusive(() => this.writeBatch(items)), base.maxBatchRecords ?? 1000);
+  }
+
+  private async dedupeRows(keys: string[]): Promise<(DedupeEntry | undefined)[]> {
+    return (await this._kvGet('dedupe', keys)) as (DedupeEntry | undefined)[];
+  }
+
+  private async refCounts(sha256s: string[]): Promise<number[]> {
+    return (await this._kvGet('ref', sha256s)).map((n) => (n as number | undefined) ?? 0);
   }
 
   async open(opts: { retry?: boolean } = {}): Promise<void> {
@@ -173,7 +173,7 @@ export abstract class BaseRecordLog implements RecordLog {
     this.check('read');
     const pending = this.pendingByKey.get(dedupeKey);
     if (pending) return pending.then((r) => ({ ...r, duplicate: true }), () => undefined);
-    const [hit] = await this.read(() => this._dedupe([dedupeKey]));
+    const [hit] = await this.read(() => this.dedupeRows([dedupeKey]));
     return hit && this.inWindow(hit, this.now()) ? { seq: hit.seq, id: hit.id, duplicate: true } : undefined;
   }
 
@@ -184,7 +184,7 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async getById(id: string): Promise<StoredRecord | undefined> {
     this.check('read');
-    const seq = await this.read(() => this._seqOfId(id));
+    const [seq] = (await this.read(() => this._kvGet('id', [id]))) as (number | undefined)[];
     return seq === undefined ? undefined : this.get(seq);
   }
 
@@ -241,40 +241,49 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async getCursor(consumer: string): Promise<number> {
     this.check('read');
-    return (await this.read(() => this._getCursor(consumer))) ?? 0;
+    const [seq] = await this.read(() => this._kvGet('cursor', [consumer]));
+    return (seq as number | undefined) ?? 0;
   }
 
   /** Not synced: a power cut may move a cursor back (re-delivery), never forward. */
   async setCursor(consumer: string, seq: number): Promise<void> {
     this.check('write');
-    return this.write(() => this._putCursor(consumer, seq));
+    return this.write(() => this._kvWrite('cursor', [{ key: consumer, value: seq }], false));
   }
 
   async getState<T>(key: string): Promise<T | undefined> {
     this.check('read');
-    return (await this.read(() => this._getState(key))) as T | undefined;
+    return (await this.read(() => this._kvGet('state', [key])))[0] as T | undefined;
   }
 
   async setState(key: string, value: unknown): Promise<void> {
     this.check('write');
-    return this.write(() => this._putState(key, value));
+    return this.write(() => this._kvWrite('state', [{ key, value }], false));
+  }
+
+  table<V>(name: TableName): Table<V> {
+    return {
+      get: (keys) => this.tableGet(name, keys) as Promise<(V | undefined)[]>,
+      range: (range) => this.tableRead(name, range) as Promise<[string, V][]>,
+      write: (ops, opts) => this.tableWrite(name, ops, opts),
+    };
   }
 
   async tableWrite(table: TableName, ops: TableOp[], opts: { sync?: boolean } = {}): Promise<void> {
     this.check('write');
     if (ops.length === 0) return;
-    return this.write(() => this._tableWrite(table, ops, opts.sync ?? false));
+    return this.write(() => this._kvWrite(`table:${table}`, ops, opts.sync ?? false));
   }
 
   async tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
     this.check('read');
-    return this.read(() => this._tableRead(table, range));
+    return this.read(() => this._kvRange(`table:${table}`, range));
   }
 
   async tableGet(table: TableName, keys: string[]): Promise<unknown[]> {
     this.check('read');
     if (keys.length === 0) return [];
-    return this.read(() => this._tableGet(table, keys));
+    return this.read(() => this._kvGet(`table:${table}`, keys));
   }
 
   onAppend(listener: AppendListener): () => void {
@@ -298,7 +307,7 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async imageRefs(sha256s: string[]): Promise<number[]> {
     this.check('read');
-    return sha256s.length === 0 ? [] : this.read(() => this._refs(sha256s));
+    return sha256s.length === 0 ? [] : this.read(() => this.refCounts(sha256s));
   }
 
   /**
@@ -308,7 +317,7 @@ export abstract class BaseRecordLog implements RecordLog {
   removeUnreferencedImages(sha256s: string[]): Promise<number> {
     if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
     return this.exclusive(async () => {
-      const refs = await this.read(() => this._refs(sha256s));
+      const refs = await this.read(() => this.refCounts(sha256s));
       const orphans = sha256s.filter((_, i) => refs[i] === 0);
       await this.base.files?.removeUnreferenced(orphans);
       return orphans.length;
@@ -321,15 +330,15 @@ export abstract class BaseRecordLog implements RecordLog {
     // has just renewed is never dropped, and ingest waits at most one page.
     let pruned = 0;
     for (let after: string | undefined; ;) {
-      const page = await this.read(() => this._dedupePage(after, 2000));
+      const page = (await this.read(() => this._kvRange('dedupe', { ...(after === undefined ? {} : { gt: after }), limit: 2000 }))) as [string, DedupeEntry][];
       if (page.length === 0) return pruned;
       after = page[page.length - 1]![0];
       const old = page.filter(([, v]) => v.at < before).map(([k]) => k);
       if (old.length === 0) continue;
       pruned += await this.exclusive(async () => {
-        const now = await this.read(() => this._dedupe(old));
+        const now = await this.read(() => this.dedupeRows(old));
         const still = old.filter((_, i) => (now[i]?.at ?? Infinity) < before);
-        if (still.length > 0) await this.write(() => this._deleteDedupe(still));
+        if (still.length > 0) await this.write(() => this._kvWrite('dedupe', still.map((key) => ({ key })), false));
         return still.length;
       });
     }
@@ -342,7 +351,7 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async park(entry: ParkedRecord): Promise<void> {
     this.check('write');
-    await this.write(() => this._putParked(entry.consumer, entry.seq, entry));
+    await this.write(() => this._kvWrite('parked', [{ key: parkedKey(entry.consumer, entry.seq), value: entry }], true));
     const byConsumer = this.parked_.get(entry.consumer) ?? new Map<number, ParkedRecord>();
     byConsumer.set(entry.seq, entry);
     this.parked_.set(entry.consumer, byConsumer);
@@ -351,7 +360,7 @@ export abstract class BaseRecordLog implements RecordLog {
   async unpark(consumer: string, seq: number): Promise<boolean> {
     this.check('write');
     if (!this.parked_.get(consumer)?.has(seq)) return false;
-    await this.write(() => this._putParked(consumer, seq, undefined));
+    await this.write(() => this._kvWrite('parked', [{ key: parkedKey(consumer, seq) }], true));
     this.parked_.get(consumer)?.delete(seq);
     return true;
   }
@@ -364,12 +373,12 @@ export abstract class BaseRecordLog implements RecordLog {
 
   async addCheckpoint(cp: Checkpoint): Promise<void> {
     this.check('write');
-    return this.write(() => this._putCheckpoint(cp));
+    return this.write(() => this._kvWrite('checkpoint', [{ key: seqKey(cp.seq), value: cp }], true));
   }
 
   async checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
     this.check('read');
-    return this.read(() => this._checkpoints(afterSeq, limit));
+    return (await this.read(() => this._kvRange('checkpoint', { gt: seqKey(afterSeq), limit }))).map(([, cp]) => cp as Checkpoint);
   }
 
   gaps(): GapRow[] {
@@ -531,7 +540,7 @@ export abstract class BaseRecordLog implements RecordLog {
     if (this.health_.state !== 'open' && this.health_.state !== 'closing') throw refusalOf(this.health_);
     const at = this.now();
     const keyed = items.map((p, i) => [p.dedupeKey, i] as const).filter((e): e is readonly [string, number] => e[0] !== undefined);
-    const hits = keyed.length ? await this.read(() => this._dedupe(keyed.map(([k]) => k))) : [];
+    const hits = keyed.length ? await this.read(() => this.dedupeRows(keyed.map(([k]) => k))) : [];
     const known: (AppendResult | undefined)[] = new Array(items.length).fill(undefined);
     keyed.forEach(([, i], j) => {
       const hit = hits[j];
@@ -550,7 +559,7 @@ export abstract class BaseRecordLog implements RecordLog {
         return r;
       });
       const deltas = refDeltas(stored, 1);
-      const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
+      const refs = planRefs(deltas, deltas.size ? await this.read(() => this.refCounts([...deltas.keys()])) : []);
       const stats = this.stats_.plan(stored);
       stats.totals.liveBytes += refs.addedBytes;
       const dedupe: [string, DedupeEntry][] = [];
@@ -591,7 +600,7 @@ export abstract class BaseRecordLog implements RecordLog {
     const strip = stripNow.filter((r): r is StoredRecord => r !== undefined && keep(r) && !removing.has(r.seq) && liveImages(r).length > 0);
     if (remove.length === 0 && strip.length === 0) return { records: 0, freedImages: 0, freedBytes: 0 };
     const deltas = refDeltas([...remove, ...strip], -1);
-    const refs = planRefs(deltas, deltas.size ? await this.read(() => this._refs([...deltas.keys()])) : []);
+    const refs = planRefs(deltas, deltas.size ? await this.read(() => this.refCounts([...deltas.keys()])) : []);
     const before = this.stats_.totals;
     const effect = planEviction(change.reason, remove, strip, refs, before);
     // Removed stretches stay visible as what they are (export gap lines), never as a break.
@@ -604,7 +613,7 @@ export abstract class BaseRecordLog implements RecordLog {
     this.stats_.totals = effect.totals;
     for (const seq of gaps.del) this.gaps_.delete(seq);
     for (const g of gaps.put) this.gaps_.set(g.from_seq, g);
-    if (remove.length > 0) this.first = await this.read(() => this._firstSeq());
+    if (remove.length > 0) this.first = (await this.read(() => this._range(0, 1)))[0]?.seq ?? 0;
     // Files go after the records that pointed at them are durable: a crash leaves an
     // unreferenced file (the orphan sweep's), never a record pointing at nothing.
     if (refs.freed.length > 0) await this.base.files?.removeUnreferenced(refs.freed);

@@ -1,16 +1,15 @@
-// The log on LevelDB. Keyspaces (sublevels): rec (seq → the record's line, as bytes), id
-// (id → seq), evicted (seq → images evicted: the state beside a record), gap (first seq →
-// a removed run), dedupe (key → {seq,id,at}), ref (image sha256 → references), cursor
-// (consumer → seq), meta (format, totals, per-camera rows, high-water mark, chain head, job
-// state), parked (consumer/seq → why), checkpoint (seq → signed checkpoint), table:<name>
-// (side tables: hotlist, plate index). Every rule is in BaseRecordLog; this file only maps
-// a WritePlan onto one synced LevelDB batch.
+// The log on LevelDB. Sublevels: rec (seq → the record's line, as bytes), evicted (seq →
+// images evicted: the state beside a record), meta (format, totals, per-camera rows,
+// high-water mark, chain head), and one per keyspace of log-backend.ts (id, ref, dedupe,
+// cursor, state, parked, checkpoint, gap, table:<name>). Every rule is in BaseRecordLog;
+// this file only maps a WritePlan onto one synced LevelDB batch, and keyspace reads and
+// writes onto their sublevels.
 import { Level } from 'level';
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
-import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import { seqKey, type ChainHead, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { decodeLine } from './record-line.js';
-import type { CameraSummary, Checkpoint, GapRow, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
+import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 import { StoreFormatError, STORE_FORMAT } from './store-format.js';
 
@@ -30,11 +29,9 @@ const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
 const HIGH_WATER_KEY = 'high-water';
 const FORMAT_KEY = 'format';
 const CHAIN_HEAD_KEY = 'chain-head';
-const STATE_PREFIX = 'state:';
 type ChainedBatch = ReturnType<Level<string, string>['batch']>;
 /** A value that is already UTF-8 bytes (a record's line) goes in as it is. */
 const AS_BYTES = { valueEncoding: 'buffer' } as const;
-const seqKey = (seq: number): string => seq.toString().padStart(16, '0');
 /**
  * Bytes one native read of a range may gather (classic-level's default is 16 KB): a page
  * of 500 records of 1.3 KB took about 40 trips through the thread pool, each a promise on
@@ -50,16 +47,10 @@ function openHandles(location: string) {
   return {
     db,
     recs: db.sublevel<string, Buffer>('rec', { valueEncoding: 'buffer' }),
-    ids: db.sublevel<string, number>('id', { valueEncoding: 'json' }),
     evicted: db.sublevel<string, string>('evicted', { valueEncoding: 'utf8' }),
-    gaps: db.sublevel<string, GapRow>('gap', { valueEncoding: 'json' }),
-    dedupe: db.sublevel<string, DedupeEntry>('dedupe', { valueEncoding: 'json' }),
-    refs: db.sublevel<string, number>('ref', { valueEncoding: 'json' }),
-    cursors: db.sublevel<string, number>('cursor', { valueEncoding: 'json' }),
     meta: db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }),
-    parked: db.sublevel<string, ParkedRecord>('parked', { valueEncoding: 'json' }),
-    checkpoints: db.sublevel<string, Checkpoint>('checkpoint', { valueEncoding: 'json' }),
-    tables: new Map<TableName, ReturnType<typeof db.sublevel<string, unknown>>>(),
+    /** Every other keyspace (log-backend.ts), a JSON sublevel each, made when first used. */
+    spaces: new Map<Keyspace, ReturnType<typeof db.sublevel<string, unknown>>>(),
   };
 }
 
@@ -74,26 +65,26 @@ export class LevelRecordLog extends BaseRecordLog {
 
   protected async _open(): Promise<LogSnapshot> {
     if (this.h.db.status !== 'opening' && this.h.db.status !== 'open') this.h = openHandles(this.opts.location);
-    const { db, recs, cursors, meta, parked, gaps } = this.h;
+    const { db, recs, meta } = this.h;
     await db.open();
     const [[last], [first], cursorRows, metaRows] = await Promise.all([
       recs.keys({ reverse: true, limit: 1 }).all(),
       recs.keys({ limit: 1 }).all(),
-      cursors.values().all(),
+      this.space('cursor').values().all(),
       meta.getMany([TOTALS_KEY, HIGH_WATER_KEY, FORMAT_KEY, CHAIN_HEAD_KEY]),
     ]);
     await this.checkFormat(metaRows[2], first !== undefined || metaRows[0] !== undefined);
     const cameras = (await meta.values({ gte: CAMERA_KEY_PREFIX, lt: `${CAMERA_KEY_PREFIX}\uffff` }).all()) as CameraSummary[];
-    const [parkedRows, gapRows] = await Promise.all([parked.values().all(), gaps.values().all()]);
+    const [parkedRows, gapRows] = await Promise.all([this.space('parked').values().all(), this.space('gap').values().all()]);
     return {
       firstSeq: first ? Number(first) : 0,
       lastSeq: last ? Number(last) : 0,
       highWater: Number(metaRows[1] ?? 0),
       totals: metaRows[0] as Totals | undefined,
       cameras,
-      cursors: cursorRows,
-      parked: parkedRows,
-      gaps: gapRows,
+      cursors: cursorRows as number[],
+      parked: parkedRows as ParkedRecord[],
+      gaps: gapRows as GapRow[],
       chainHead: metaRows[3] as ChainHead | undefined,
     };
   }
@@ -138,7 +129,11 @@ export class LevelRecordLog extends BaseRecordLog {
   }
 
   private fill(batch: ChainedBatch, plan: WritePlan): void {
-    const { recs, ids, evicted, gaps, dedupe, refs, meta } = this.h;
+    const { recs, evicted, meta } = this.h;
+    const ids = this.space('id');
+    const gaps = this.space('gap');
+    const dedupe = this.space('dedupe');
+    const refs = this.space('ref');
     for (const r of plan.put) {
       batch.put<string, Buffer>(recs.prefix + seqKey(r.seq), r.line, AS_BYTES);
       batch.put(ids.prefix + r.id, String(r.seq));
@@ -178,10 +173,6 @@ export class LevelRecordLog extends BaseRecordLog {
     return rows.map(([key, line]) => decodeLine(line, marks.has(key)));
   }
 
-  protected _seqOfId(id: string): Promise<number | undefined> {
-    return this.h.ids.get(id);
-  }
-
   protected async _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
     // One native call for a whole page; per-item iteration costs ~10 us a record.
     return this.decodeRange(await this.h.recs.iterator({ gt: seqKey(afterSeq), limit, ...PAGE }).all());
@@ -191,86 +182,35 @@ export class LevelRecordLog extends BaseRecordLog {
     return this.decodeRange(await this.h.recs.iterator({ lt: seqKey(beforeSeq), reverse: true, limit, ...PAGE }).all());
   }
 
-  protected async _firstSeq(): Promise<number> {
-    const [first] = await this.h.recs.keys({ limit: 1 }).all();
-    return first ? Number(first) : 0;
-  }
-
-  protected _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]> {
-    return this.h.dedupe.getMany(keys);
-  }
-
-  protected _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]> {
-    return this.h.dedupe.iterator({ ...(after === undefined ? {} : { gt: after }), limit, ...PAGE }).all();
-  }
-
-  protected _deleteDedupe(keys: string[]): Promise<void> {
-    return this.h.dedupe.batch(keys.map((key) => ({ type: 'del' as const, key })));
-  }
-
-  protected async _refs(sha256s: string[]): Promise<number[]> {
-    return (await this.h.refs.getMany(sha256s)).map((n) => n ?? 0);
-  }
-
-  protected _getCursor(name: string): Promise<number | undefined> {
-    return this.h.cursors.get(name);
-  }
-
-  protected _putCursor(name: string, seq: number): Promise<void> {
-    return this.h.cursors.put(name, seq);
-  }
-
-  protected _getState(key: string): Promise<unknown> {
-    return this.h.meta.get(STATE_PREFIX + key);
-  }
-
-  protected _putState(key: string, value: unknown): Promise<void> {
-    return this.h.meta.put(STATE_PREFIX + key, value);
-  }
-
-  protected _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void> {
-    const key = `${consumer}/${seqKey(seq)}`;
-    const { db, parked } = this.h;
-    return db.batch([entry ? { type: 'put', sublevel: parked, key, value: entry } : { type: 'del', sublevel: parked, key }], { sync: true });
-  }
-
-  protected _putCheckpoint(cp: Checkpoint): Promise<void> {
-    const { db, checkpoints } = this.h;
-    return db.batch([{ type: 'put', sublevel: checkpoints, key: seqKey(cp.seq), value: cp }], { sync: true });
-  }
-
-  protected _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
-    return this.h.checkpoints.values({ gt: seqKey(afterSeq), limit, ...PAGE }).all();
-  }
-
-  private table(name: TableName) {
-    const { db, tables } = this.h;
-    let t = tables.get(name);
+  private space(name: Keyspace) {
+    const { db, spaces } = this.h;
+    let t = spaces.get(name);
     if (!t) {
-      t = db.sublevel<string, unknown>(`table:${name}`, { valueEncoding: 'json' });
-      tables.set(name, t);
+      t = db.sublevel<string, unknown>(name, { valueEncoding: 'json' });
+      spaces.set(name, t);
     }
     return t;
   }
 
-  protected _tableWrite(name: TableName, ops: TableOp[], sync: boolean): Promise<void> {
+  protected _kvGet(name: Keyspace, keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.space(name).getMany(keys);
+  }
+
+  protected _kvRange(name: Keyspace, range: KvRange): Promise<[string, unknown][]> {
+    return this.space(name).iterator({ ...range, ...PAGE }).all();
+  }
+
+  protected _kvWrite(name: Keyspace, ops: KvOp[], sync: boolean): Promise<void> {
     // Prefixed keys and JSON text on the root database, as in _commit: the plate index
     // writes a few rows for every detection.
-    const { prefix } = this.table(name);
+    const { prefix } = this.space(name);
     return this.chained((batch) => {
       for (const o of ops) {
         if (o.value === undefined) batch.del(prefix + o.key);
         else batch.put(prefix + o.key, JSON.stringify(o.value));
       }
     }, sync);
-  }
-
-  protected _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {
-    return this.table(name).iterator({ ...range, ...PAGE }).all();
-  }
-
-  protected _tableGet(name: TableName, keys: string[]): Promise<unknown[]> {
-    return this.table(name).getMany(keys);
   }
 
   /** Compacts the whole keyspace so deleted ranges give their disk space back. */

@@ -1,8 +1,34 @@
 // What a storage backend of the log stores, and the one atomic write it must offer.
 // BaseRecordLog plans every change as a WritePlan; a backend only makes it durable.
 import type { Totals } from './camera-stats.js';
-import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
+import type { CameraSummary, GapRow, ParkedRecord, TableName } from './record-log.js';
 import type { StoredRecord } from './record.js';
+
+/**
+ * The keyspaces beside the records: each an ordered map of string keys to JSON values.
+ * id (record id → seq), ref (image sha256 → references), dedupe (key → DedupeEntry), cursor
+ * (consumer → seq), state (job state), parked (consumer/seq → ParkedRecord), checkpoint
+ * (seq → Checkpoint), gap (first seq → GapRow), and the side tables.
+ */
+export type Keyspace = 'id' | 'ref' | 'dedupe' | 'cursor' | 'state' | 'parked' | 'checkpoint' | 'gap' | `table:${TableName}`;
+
+/** A put (value given) or a delete (value undefined). */
+export interface KvOp {
+  key: string;
+  value?: unknown;
+}
+
+/** Keys after `gt` or from `gte`, before `lt`, ascending unless reversed, at most `limit`. */
+export interface KvRange {
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
+/** A seq as a key that sorts as the number does. */
+export const seqKey = (seq: number): string => seq.toString().padStart(16, '0');
 
 export interface DedupeEntry {
   seq: number;

@@ -3,9 +3,9 @@
 // the ingest benchmark; never wired into a running gateway by configuration.
 import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
-import type { ChainHead, DedupeEntry, LogSnapshot, WritePlan } from './log-backend.js';
+import { seqKey, type ChainHead, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { decodeLine } from './record-line.js';
-import type { CameraSummary, Checkpoint, GapRow, ParkedRecord, TableName, TableOp, TableRange } from './record-log.js';
+import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /** A stored record: its line, as LevelDB keeps it. */
@@ -21,27 +21,16 @@ export interface MemoryLogState {
   records: Row[];
   /** Seqs whose images were evicted. */
   evicted: Set<number>;
-  gaps: Map<number, GapRow>;
-  byId: Map<string, number>;
-  dedupe: Map<string, DedupeEntry>;
-  refs: Map<string, number>;
-  cursors: Map<string, number>;
   totals: Totals | undefined;
   cameras: Map<string, CameraSummary>;
   highWater: number;
-  state: Map<string, unknown>;
-  parked: Map<string, ParkedRecord>;
   chainHead: ChainHead | undefined;
-  checkpoints: Checkpoint[];
-  tables: Map<TableName, Map<string, unknown>>;
+  /** Every keyspace of log-backend.ts: key → JSON value. */
+  spaces: Map<Keyspace, Map<string, unknown>>;
 }
 
 export function emptyMemoryLogState(): MemoryLogState {
-  return {
-    records: [], evicted: new Set(), gaps: new Map(), byId: new Map(), dedupe: new Map(), refs: new Map(), cursors: new Map(),
-    totals: undefined, cameras: new Map(), highWater: 0, state: new Map(), parked: new Map(), chainHead: undefined, checkpoints: [],
-    tables: new Map(),
-  };
+  return { records: [], evicted: new Set(), totals: undefined, cameras: new Map(), highWater: 0, chainHead: undefined, spaces: new Map() };
 }
 
 // Values are copied in and out, as a real store would serialise them.
@@ -52,6 +41,20 @@ export class MemoryRecordLog extends BaseRecordLog {
     super(opts);
   }
 
+  private space(name: Keyspace): Map<string, unknown> {
+    let m = this.s.spaces.get(name);
+    if (!m) this.s.spaces.set(name, (m = new Map()));
+    return m;
+  }
+
+  private apply(name: Keyspace, ops: KvOp[]): void {
+    const m = this.space(name);
+    for (const o of ops) {
+      if (o.value === undefined) m.delete(o.key);
+      else m.set(o.key, copy(o.value));
+    }
+  }
+
   protected async _open(): Promise<LogSnapshot> {
     return {
       firstSeq: this.s.records[0]?.seq ?? 0,
@@ -59,9 +62,9 @@ export class MemoryRecordLog extends BaseRecordLog {
       highWater: this.s.highWater,
       totals: copy(this.s.totals),
       cameras: copy([...this.s.cameras.values()]),
-      cursors: [...this.s.cursors.values()],
-      parked: copy([...this.s.parked.values()]),
-      gaps: copy([...this.s.gaps.values()].sort((a, b) => a.from_seq - b.from_seq)),
+      cursors: [...this.space('cursor').values()] as number[],
+      parked: copy([...this.space('parked').values()]) as ParkedRecord[],
+      gaps: copy([...this.space('gap').values()] as GapRow[]).sort((a, b) => a.from_seq - b.from_seq),
       chainHead: copy(this.s.chainHead),
     };
   }
@@ -74,23 +77,17 @@ export class MemoryRecordLog extends BaseRecordLog {
     const rows = plan.put.map((r) => ({ seq: r.seq, id: r.id, line: Buffer.from(r.line) }));
     if (rows.every((r) => r.seq > last)) s.records.push(...rows); // appends: the common case, O(batch)
     else s.records = [...s.records.filter((r) => !rows.some((n) => n.seq === r.seq)), ...rows].sort((a, b) => a.seq - b.seq);
+    this.apply('id', rows.map((r) => ({ key: r.id, value: r.seq })));
     if (plan.del.length > 0) {
       const gone = new Set(plan.del.map((r) => r.seq));
-      for (const r of plan.del) {
-        s.byId.delete(r.id);
-        s.evicted.delete(r.seq);
-      }
+      this.apply('id', plan.del.map((r) => ({ key: r.id })));
+      for (const r of plan.del) s.evicted.delete(r.seq);
       s.records = s.records.filter((r) => !gone.has(r.seq));
     }
     for (const seq of plan.stripped) s.evicted.add(seq);
-    for (const seq of plan.gaps?.del ?? []) s.gaps.delete(seq);
-    for (const g of plan.gaps?.put ?? []) s.gaps.set(g.from_seq, copy(g));
-    for (const r of plan.put) s.byId.set(r.id, r.seq);
-    for (const [k, v] of plan.dedupe) s.dedupe.set(k, copy(v));
-    for (const [sha, n] of plan.refs) {
-      if (n > 0) s.refs.set(sha, n);
-      else s.refs.delete(sha);
-    }
+    this.apply('gap', [...(plan.gaps?.del ?? []).map((seq) => ({ key: seqKey(seq) })), ...(plan.gaps?.put ?? []).map((g) => ({ key: seqKey(g.from_seq), value: g }))]);
+    this.apply('dedupe', plan.dedupe.map(([key, value]) => ({ key, value })));
+    this.apply('ref', plan.refs.map(([key, n]) => ({ key, value: n > 0 ? n : undefined })));
     s.totals = copy(plan.totals);
     for (const row of plan.cameras) s.cameras.set(row.camera_id, copy(row));
     if (plan.highWater !== undefined) s.highWater = plan.highWater;
@@ -116,10 +113,6 @@ export class MemoryRecordLog extends BaseRecordLog {
     return lo;
   }
 
-  protected async _seqOfId(id: string): Promise<number | undefined> {
-    return this.s.byId.get(id);
-  }
-
   protected async _range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
     const from = this.indexAfter(afterSeq);
     return this.s.records.slice(from, from + limit).map((r) => this.decode(r));
@@ -133,77 +126,23 @@ export class MemoryRecordLog extends BaseRecordLog {
     return decodeLine(Buffer.from(r.line), this.s.evicted.has(r.seq));
   }
 
-  protected async _firstSeq(): Promise<number> {
-    return this.s.records[0]?.seq ?? 0;
-  }
-
-  protected async _dedupe(keys: string[]): Promise<(DedupeEntry | undefined)[]> {
-    return keys.map((k) => copy(this.s.dedupe.get(k)));
-  }
-
-  protected async _dedupePage(after: string | undefined, limit: number): Promise<[string, DedupeEntry][]> {
-    return [...this.s.dedupe.entries()].filter(([k]) => after === undefined || k > after).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit);
-  }
-
-  protected async _deleteDedupe(keys: string[]): Promise<void> {
-    for (const k of keys) this.s.dedupe.delete(k);
-  }
-
-  protected async _refs(sha256s: string[]): Promise<number[]> {
-    return sha256s.map((sha) => this.s.refs.get(sha) ?? 0);
-  }
-
-  protected async _getCursor(name: string): Promise<number | undefined> {
-    return this.s.cursors.get(name);
-  }
-
-  protected async _putCursor(name: string, seq: number): Promise<void> {
-    this.s.cursors.set(name, seq);
-  }
-
-  protected async _getState(key: string): Promise<unknown> {
-    return copy(this.s.state.get(key));
-  }
-
-  protected async _putState(key: string, value: unknown): Promise<void> {
-    this.s.state.set(key, copy(value));
-  }
-
   protected async _compact(): Promise<void> {}
 
-  protected async _tableWrite(name: TableName, ops: TableOp[]): Promise<void> {
-    let t = this.s.tables.get(name);
-    if (!t) this.s.tables.set(name, (t = new Map()));
-    for (const o of ops) {
-      if (o.value === undefined) t.delete(o.key);
-      else t.set(o.key, copy(o.value));
-    }
+  protected async _kvGet(name: Keyspace, keys: string[]): Promise<unknown[]> {
+    const m = this.space(name);
+    return keys.map((k) => copy(m.get(k)));
   }
 
-  protected async _tableGet(name: TableName, keys: string[]): Promise<unknown[]> {
-    const t = this.s.tables.get(name);
-    return keys.map((k) => copy(t?.get(k)));
-  }
-
-  protected async _tableRead(name: TableName, range: TableRange): Promise<[string, unknown][]> {
-    const keys = [...(this.s.tables.get(name)?.keys() ?? [])]
-      .filter((k) => (range.gte === undefined || k >= range.gte) && (range.lt === undefined || k < range.lt))
+  protected async _kvRange(name: Keyspace, range: KvRange): Promise<[string, unknown][]> {
+    const m = this.space(name);
+    const keys = [...m.keys()]
+      .filter((k) => (range.gt === undefined || k > range.gt) && (range.gte === undefined || k >= range.gte) && (range.lt === undefined || k < range.lt))
       .sort();
     if (range.reverse) keys.reverse();
-    const t = this.s.tables.get(name)!;
-    return keys.slice(0, range.limit ?? keys.length).map((k) => [k, copy(t.get(k))]);
+    return keys.slice(0, range.limit ?? keys.length).map((k) => [k, copy(m.get(k))]);
   }
 
-  protected async _putCheckpoint(cp: Checkpoint): Promise<void> {
-    this.s.checkpoints = [...this.s.checkpoints.filter((c) => c.seq !== cp.seq), copy(cp)].sort((a, b) => a.seq - b.seq);
-  }
-
-  protected async _checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
-    return copy(this.s.checkpoints.filter((c) => c.seq > afterSeq).slice(0, limit));
-  }
-
-  protected async _putParked(consumer: string, seq: number, entry: ParkedRecord | undefined): Promise<void> {
-    if (entry) this.s.parked.set(`${consumer}/${seq}`, copy(entry));
-    else this.s.parked.delete(`${consumer}/${seq}`);
+  protected async _kvWrite(name: Keyspace, ops: KvOp[], _sync: boolean): Promise<void> {
+    this.apply(name, ops);
   }
 }

@@ -139,6 +139,13 @@ export interface TableOp {
   value?: unknown;
 }
 
+/** A side table with values of type V (RecordLog.table). */
+export interface Table<V> {
+  get(keys: string[]): Promise<(V | undefined)[]>;
+  range(range: TableRange): Promise<[string, V][]>;
+  write(ops: { key: string; value?: V }[], opts?: { sync?: boolean }): Promise<void>;
+}
+
 /** Keys in [gte, lt), ascending unless reversed, at most limit. */
 export interface TableRange {
   gte?: string;
@@ -176,6 +183,12 @@ export interface RecordLog {
   /** Small durable state of the store's own jobs (e.g. the retention clock). */
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
+  /**
+   * A side table as a typed keyspace, for the part that owns it (the hotlist its entries,
+   * the plate index its rows): get, range and write behind the log's own gate, as the
+   * methods below.
+   */
+  table<V>(table: TableName): Table<V>;
   /** Writes a side table in one atomic batch (synced when `sync`). */
   tableWrite(table: TableName, ops: TableOp[], opts?: { sync?: boolean }): Promise<void>;
   tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
