@@ -4,7 +4,7 @@
 // records (reindex) and a crash at worst writes a page twice (same keys, same values).
 import type { Logger } from 'pino';
 import type { DetectionData, StoredRecord } from '../log/record.js';
-import type { RecordLog, TableName, TableOp } from '../log/record-log.js';
+import type { RecordLog, Table } from '../log/record-log.js';
 import { LogFollower } from '../outbound/log-follower.js';
 import { plateReadings } from '../plates/plate-readings.js';
 import { deletions, isPlateKey, normalisePlate } from '../plates/plate-text.js';
@@ -25,7 +25,13 @@ export class PlateIndex {
   private readonly recentVariants = new Set<string>();
   private rebuilding: Promise<void> | undefined;
 
+  /** The index's own keyspaces: <plate key>\0<seq> → IndexRow, and <variant>\0<plate key> → 1. */
+  readonly rows: Table<IndexRow>;
+  readonly variants: Table<1>;
+
   constructor(private readonly log: RecordLog, logger: Logger) {
+    this.rows = log.table<IndexRow>('plates');
+    this.variants = log.table<1>('plate-variants');
     // After a short page, a pause of 100 ms lets the next one fill (one table write per
     // page, not per record); a search sees a detection within a tenth of a second or so.
     // The pause is short enough that, up to about 20 k records/s, what arrives during it is
@@ -46,7 +52,7 @@ export class PlateIndex {
     this.rebuilding ??= (async () => {
       const target = this.log.lastSeq();
       await this.follower.stop();
-      for (const t of ['plates', 'plate-variants'] as TableName[]) await this.clear(t);
+      for (const t of [this.rows, this.variants] as Table<unknown>[]) await this.clear(t);
       this.recentVariants.clear();
       await this.follower.start(0);
       await this.follower.reached(target);
@@ -62,12 +68,12 @@ export class PlateIndex {
 
   /** Drops rows of records no longer stored (found by a search). */
   forget(keys: string[]): Promise<void> {
-    return this.log.tableWrite('plates', keys.map((key) => ({ key })));
+    return this.rows.write(keys.map((key) => ({ key })));
   }
 
   private async add(page: StoredRecord[]): Promise<void> {
-    const rows: TableOp[] = [];
-    const variants: TableOp[] = [];
+    const rows: { key: string; value: IndexRow }[] = [];
+    const variants: { key: string; value: 1 }[] = [];
     for (const r of page) {
       if (r.kind !== 'detection') continue;
       for (const reading of plateReadings(r.data as unknown as DetectionData)) {
@@ -82,15 +88,15 @@ export class PlateIndex {
       }
     }
     // Not synced: the index is derived; a power cut only repeats the follower's last page.
-    await this.log.tableWrite('plate-variants', variants);
-    await this.log.tableWrite('plates', rows);
+    await this.variants.write(variants);
+    await this.rows.write(rows);
   }
 
-  private async clear(table: TableName): Promise<void> {
+  private async clear(table: Table<unknown>): Promise<void> {
     for (;;) {
-      const page = await this.log.tableRead(table, { limit: 5000 });
+      const page = await table.range({ limit: 5000 });
       if (page.length === 0) return;
-      await this.log.tableWrite(table, page.map(([key]) => ({ key })));
+      await table.write(page.map(([key]) => ({ key })));
     }
   }
 }

@@ -41,7 +41,7 @@ export async function searchPlates(log: RecordLog, index: PlateIndex, q: SearchQ
   const keys = new Set([key]);
   if (q.fuzzy) {
     for (const v of new Set([key, ...deletions(key)])) {
-      for (const [k] of await log.tableRead('plate-variants', { gte: v + SEP, lt: v + '\u0001' })) {
+      for (const [k] of await index.variants.range({ gte: v + SEP, lt: v + '\u0001' })) {
         const plate = k.slice(v.length + 1);
         if (withinOneEdit(key, plate)) keys.add(plate);
       }
@@ -50,8 +50,7 @@ export async function searchPlates(log: RecordLog, index: PlateIndex, q: SearchQ
   // Every key's rows newest first, filtered, merged by seq.
   const rows: { seq: number; k: string; row: IndexRow; rowKey: string }[] = [];
   for (const k of keys) {
-    for (const [rowKey, value] of await log.tableRead('plates', { gte: k + SEP, lt: k + '\u0001', reverse: true, limit: ROWS_PER_PLATE })) {
-      const row = value as IndexRow;
+    for (const [rowKey, row] of await index.rows.range({ gte: k + SEP, lt: k + '\u0001', reverse: true, limit: ROWS_PER_PLATE })) {
       if (inRange(q, row.c, row.t)) rows.push({ seq: Number(rowKey.slice(k.length + 1)), k, row, rowKey });
     }
   }
