@@ -151,3 +151,30 @@ test('hash chain, signed checkpoints and the offline verifier', async () => {
     tmp.remove();
   }
 });
+
+test('after kill -9, the head found on opening the store is signed at start-up (not only at the next interval)', async () => {
+  const tmp = makeTempDir();
+  const config = join(tmp.dir, 'gw.yaml');
+  writeFileSync(config, 'evidence:\n  checkpointInterval: 1h\n');
+  const env = { LPRGW_DATA_DIR: join(tmp.dir, 'data'), LPRGW_CONFIG: config, LPRGW_GATEWAY_ID: GW };
+  try {
+    let gw = await spawnGateway(env);
+    await send(gw, 3, false);
+    const signed = (logs: string[]) => logs.map((l) => { try { return JSON.parse(l) as { msg?: string; seq?: number }; } catch { return {}; } })
+      .filter((e) => e.msg === 'evidence checkpoint signed').map((e) => e.seq);
+    const head = ((await (await fetch(`${gw.url}/api/records?limit=1`)).json()) as { last_seq: number }).last_seq;
+    assert.ok(head >= 3);
+    assert.deepEqual(signed(gw.logs), [], 'nothing signed yet: the interval is an hour away');
+    gw.child.kill('SIGKILL');
+    await gw.exited;
+    gw = await spawnGateway(env);
+    try {
+      assert.deepEqual(signed(gw.logs), [head], 'the head signed while starting');
+    } finally {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    }
+  } finally {
+    tmp.remove();
+  }
+});
