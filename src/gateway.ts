@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
-import { gatewayCheckpointTopic, gatewayStatusTopic } from './kinds/topics.js';
+import { gatewayCheckpointTopic } from './kinds/topics.js';
 import { EvidenceCheckpoints } from './evidence/evidence-checkpoints.js';
 import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { gatewayLifecycle } from './gateway-lifecycle.js';
@@ -20,15 +20,11 @@ import type { BlobStore } from './log/blob-store.js';
 import { createStore, type Store } from './log/open-store.js';
 import type { RecordLog } from './log/record-log.js';
 import { CameraClocks } from './observability/camera-clocks.js';
-import { GatewayMetrics } from './observability/gateway-metrics.js';
-import { gatewayStatusDocument, readinessOf, storeProblemOf } from './observability/gateway-status.js';
-import { LiveView } from './observability/live-view.js';
-import { SingleFlight } from './observability/single-flight.js';
+import { createGatewayViews } from './observability/gateway-views.js';
 import { CloudDownlink } from './outbound/cloud-downlink.js';
 import { createOutbound } from './outbound/outbound-parts.js';
 import { safeUrl } from './outbound/uplink.js';
 import { PlateIndex } from './search/plate-index.js';
-import { VERSION } from './version.js';
 
 export interface Gateway {
   start(): Promise<void>;
@@ -89,8 +85,9 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const plateIndex = new PlateIndex(log, logger);
 
   // Consumers of the log, and the cloud's hotlist coming back down.
-  const gatewayStatus = (): Record<string, unknown> => gatewayStatusDocument({ gatewayId, startedAt, log, uplink: out.uplink, backlog: out.backlog, forward: out.forwardStatus });
-  const out = createOutbound(config, { log, blobs, logger, brokerLocation: store.brokerLocation, gatewayStatus, priority: () => alerts.alerts().map((a) => a.seq) });
+  const out = createOutbound(config, {
+    log, blobs, logger, brokerLocation: store.brokerLocation, gatewayStatus: () => views.gatewayStatus(), priority: () => alerts.alerts().map((a) => a.seq),
+  });
   const downlink = config.uplink.url && config.hotlist.fromCloud
     ? new CloudDownlink({ ...config.uplink, clientId: `${config.uplink.clientId || `lprgw-${gatewayId}`}-in`, connectTimeoutMs: config.uplink.connectTimeout },
       new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, gatewayId), logger)
@@ -103,35 +100,15 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   });
 
   // What people and machines see of it.
-  const metrics = new GatewayMetrics({
-    log, consumers: () => out.consumers, uplink: out.uplink, backlog: out.backlog, clocks, logLinesDropped: parts.droppedLogLines, storeUsage: () => store.admission.usage(),
-    hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
-    forward: out.forwarder && out.forwardBacklog ? { forwarder: out.forwarder, backlog: out.forwardBacklog } : undefined,
+  const views = createGatewayViews({
+    gatewayId, startedAt, timeZone: config.camera.timezone, store, out, hotlist, alerts, clocks, logLinesDropped: parts.droppedLogLines,
   });
-  // The store's usage and, while it takes no records, why (every surface says the same).
-  const storeStatus = () => ({ ...store.admission.usage(), problem: storeProblemOf(log.health(), store.admission.usage()) ?? null });
-  const liveView = new LiveView(log, () => ({
-    gateway_id: gatewayId, version: VERSION, started_at: startedAt, time_zone: config.camera.timezone,
-    store: storeStatus(), uplink: gatewayStatus().uplink, backlog: out.backlog?.snapshot() ?? null,
-    alerts: alerts.open(), clocks: clocks.snapshot(), hotlist_entries: hotlist.size, forward: out.forwardStatus(),
-  }));
-  observers.push(metrics, liveView);
-  const statusPublisher = new SingleFlight(async () => {
-    await out.backlog?.sample().catch(() => undefined);
-    await out.forwardBacklog?.sample().catch(() => undefined);
-    await out.broker?.publish(gatewayStatusTopic(gatewayId), JSON.stringify(gatewayStatus()), { retain: true }).catch(() => undefined);
-    await out.uplink?.publishStatus();
-  });
-  let running = false;
+  observers.push(views.metrics, views.liveView);
 
   // Inbound: HTTP + Socket.IO on one port.
   const { listeners, stopStatusFeed } = createHttpSurface(config, {
-    logger, ingest, access, log, blobs, registry: metrics.registry, plateIndex, alerts, hotlist, liveView,
-    readiness: () => readinessOf(running, log, out.broker, out.uplink, store.admission.usage()),
-    statistics: () => ({
-      backlog: out.backlog?.snapshot() ?? null, uplink: gatewayStatus().uplink, camera_clocks: clocks.snapshot(), store_health: storeStatus(),
-      hotlist: { entries: hotlist.size, alerts_open: alerts.open().length }, forward: out.forwardStatus(),
-    }),
+    logger, ingest, access, log, blobs, registry: views.metrics.registry, plateIndex, alerts, hotlist, liveView: views.liveView,
+    readiness: views.readiness, statistics: views.statistics,
     checkpoint: () => evidence.checkpoint(),
     replay: out.uplink || out.forwarder ? async (seq) => {
       await out.uplink?.replay(seq);
@@ -153,26 +130,26 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
       // The head found on open is pinned at once (after a crash the last checkpoint is older).
       await evidence.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at start failed'));
       schedules = startSchedules({
-        config, logger, log, blobs, presence, retention: store.retention, evidence, backlogs: [out.backlog, out.forwardBacklog], publishStatus: () => void statusPublisher.run(),
+        config, logger, log, blobs, presence, retention: store.retention, evidence, backlogs: [out.backlog, out.forwardBacklog], publishStatus: () => void views.statusPublisher.run(),
       });
     },
     ready() {
-      running = true;
-      void statusPublisher.run();
+      views.setRunning(true);
+      void views.statusPublisher.run();
     },
     stopping() {
-      running = false;
+      views.setRunning(false);
       stopStatusFeed();
     },
     async stopParts() {
       await schedules?.stop();
-      await statusPublisher.idle(); // none may land after the uplink's "shutdown" status
+      await views.statusPublisher.idle(); // none may land after the uplink's "shutdown" status
       await alerts.stop();
       await plateIndex.stop();
       // A last checkpoint of everything accepted, while the broker and uplink still run.
       await evidence.checkpoint().catch((err: unknown) => logger.warn({ err }, 'evidence checkpoint at stop failed'));
       await downlink?.stop();
-      await out.stop(() => JSON.stringify({ ...gatewayStatus(), state: 'offline' }));
+      await out.stop(() => JSON.stringify({ ...views.gatewayStatus(), state: 'offline' }));
     },
     listening: () => ({ uplink: config.uplink.url ? safeUrl(config.uplink.url) : null }),
   });

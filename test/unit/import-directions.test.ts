@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   hotlist: ['log', 'kinds', 'plates', 'outbound'],
   search: ['log', 'plates', 'outbound'],
   inbound: ['log', 'kinds', 'auth', 'config', 'ingest', 'hotlist', 'search', 'observability'],
-  observability: ['log', 'ingest', 'outbound', 'hotlist'],
+  observability: ['log', 'kinds', 'ingest', 'outbound', 'hotlist'],
   jobs: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence'],
   'gateway-lifecycle': ['log', 'inbound', 'observability'],
   'create-logger': ['observability'],
