@@ -17,6 +17,7 @@ import { ByteWindow } from './byte-window.js';
 import { LinkWindow } from './link-window.js';
 import { LogConsumer } from './log-consumer.js';
 import { PoisonGuard } from './poison-guard.js';
+import { PriorityLane } from './priority-lane.js';
 import { PubackTracker } from './puback-tracker.js';
 import { RateLimiter } from './rate-limiter.js';
 import { gatewayStatusTopic } from '../kinds/topics.js';
@@ -62,7 +63,6 @@ export function safeUrl(url: string): string {
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
-const PRIORITY_CURSOR = 'uplink-priority';
 /** Image bytes in flight at most (one image of any size may always go alone). */
 const IMAGE_WINDOW_BYTES = 256 * 1024;
 /** The JSON lane keeps about 2 s of the link's measured rate in flight (see LinkWindow). */
@@ -96,9 +96,8 @@ export class Uplink {
   private readonly linkWindow: LinkWindow;
   /** The broker's Maximum Packet Size (MQTT 5 CONNACK), 0 = none given. */
   private brokerMaxPacket = 0;
-  /** The priority lane: highest alert seq sent ahead of the backlog (durable cursor). */
-  private priorityCursor = 0;
-  private priorityRun: Promise<void> = Promise.resolve();
+  /** Open alerts, sent ahead of the backlog (priority-lane.ts). */
+  private readonly priority: PriorityLane;
   private sessionPublish: ((m: OutMessage) => Promise<void>) | undefined;
   /** Publishes waiting for their PUBACK, each with a deadline that follows the link. */
   private readonly acks: PubackTracker;
@@ -106,6 +105,7 @@ export class Uplink {
   constructor(private readonly opts: UplinkOptions, private readonly deps: UplinkDeps) {
     this.meta = new LogConsumer({ log: deps.log, name: 'uplink', window: opts.window, logger: deps.logger });
     this.linkWindow = new LinkWindow({ min: Math.min(LINK_WINDOW_MIN, opts.window), max: opts.window, queueMs: LINK_QUEUE_MS });
+    this.priority = new PriorityLane({ log: deps.log, logger: deps.logger, seqs: () => deps.priority?.() ?? [], jsonPosition: () => this.meta.position() });
     this.acks = new PubackTracker({ ackTimeoutMs: opts.ackTimeoutMs, bytesPerMs: () => this.linkWindow.bytesPerMs(), delivered: (bytes) => this.linkWindow.delivered(bytes) });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
@@ -119,7 +119,7 @@ export class Uplink {
   }
 
   async start(): Promise<void> {
-    this.priorityCursor = await this.deps.log.getCursor(PRIORITY_CURSOR);
+    await this.priority.load();
     await this.meta.load();
     await this.images.load();
     this.loop = this.run();
@@ -301,20 +301,7 @@ export class Uplink {
   pokePriority(): void {
     const publish = this.sessionPublish;
     if (!publish || this.meta.lag() === 0) return; // caught up: the JSON lane sends it at once anyway
-    this.priorityRun = this.priorityRun.then(() => this.sendPriority(publish)).catch((err: Error) => {
-      this.deps.logger.warn({ err }, 'priority lane: send failed (the record goes with the backlog)');
-    });
-  }
-
-  /** Priority records the JSON lane has not sent yet, oldest first, each once. */
-  private async sendPriority(publish: (m: OutMessage) => Promise<void>): Promise<void> {
-    const seqs = (this.deps.priority?.() ?? []).filter((seq) => seq > this.meta.position() && seq > this.priorityCursor).sort((a, b) => a - b);
-    for (const seq of seqs) {
-      const r = await this.deps.log.get(seq);
-      if (r) await publish(metadataMessage(r, this.opts.topicPrefix));
-      this.priorityCursor = seq;
-      await this.deps.log.setCursor(PRIORITY_CURSOR, seq);
-    }
+    void this.priority.run((r) => publish(metadataMessage(r, this.opts.topicPrefix)));
   }
 
   private goOffline(): void {
@@ -346,9 +333,7 @@ export class Uplink {
     const started = Date.now();
     let draining = backlogAtConnect > 0;
     // Alerts first: after an outage they go before the backlog of detections and images.
-    await this.sendPriority(publish).catch((err: Error) => {
-      this.deps.logger.warn({ err }, 'priority lane: send failed (alerts go with the backlog)');
-    });
+    await this.priority.run((r) => publish(metadataMessage(r, this.opts.topicPrefix)));
     this.sessionPublish = publish;
     const drained = () => {
       if (draining && this.meta.lag() === 0) {
@@ -368,7 +353,7 @@ export class Uplink {
       drained();
     };
     const metaRun = this.meta.run((r) => {
-      if (r.kind === 'alert' && r.seq <= this.priorityCursor) return DONE; // the priority lane sent it
+      if (this.priority.sent(r)) return DONE;
       const m = metadataMessage(r, this.opts.topicPrefix);
       const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
       if (parking) return parking;
