@@ -108,6 +108,8 @@ class LineRecord implements StoredRecord {
   received_at: string;
   source: Transport;
   private parsed: { data: Record<string, unknown>; images: ImageRef[] } | undefined;
+  /** Byte offset where the header ends (the kind's members follow); 0 when it was not read. */
+  private readonly bodyAt: number = 0;
 
   constructor(readonly line: Buffer, private readonly imagesEvicted: boolean) {
     // The header is about 400 bytes: decode that much (a drain reads 20k lines a second,
@@ -143,16 +145,17 @@ class LineRecord implements StoredRecord {
     this.time = unquote(m[10]!);
     this.received_at = unquote(m[11]!);
     this.source = m[12] as Transport;
+    this.bodyAt = Buffer.byteLength(m[0]);
   }
 
   get data(): Record<string, unknown> {
-    this.parsed ??= parseBody(this.line, this.imagesEvicted);
+    this.parsed ??= this.bodyAt > 0 ? parseMembers(this.line, this.bodyAt, holdsImages(this.kind), this.imagesEvicted) : parseBody(this.line, this.imagesEvicted);
     return this.parsed.data;
   }
 
   get images(): ImageRef[] {
     if (!this.parsed && (!holdsImages(this.kind) || this.line.subarray(-NO_IMAGES.length).equals(NO_IMAGES))) return [];
-    this.parsed ??= parseBody(this.line, this.imagesEvicted);
+    this.parsed ??= this.bodyAt > 0 ? parseMembers(this.line, this.bodyAt, holdsImages(this.kind), this.imagesEvicted) : parseBody(this.line, this.imagesEvicted);
     return this.parsed.images;
   }
 
@@ -162,9 +165,31 @@ class LineRecord implements StoredRecord {
 
   /** As JSON: the record's members, as a plain object would give them. */
   toJSON(): Record<string, unknown> {
-    const { imagesEvicted: _e, parsed: _p, ...own } = this as unknown as Record<string, unknown>;
+    const { imagesEvicted: _e, parsed: _p, bodyAt: _b, ...own } = this as unknown as Record<string, unknown>;
     return { ...own, data: this.data, images: this.images, size: this.size };
   }
+}
+
+const IMAGES_MEMBER = ',"images":';
+
+/**
+ * The kind's members, parsed from where the header ends: each byte parsed once, nothing
+ * copied. A holder's `images` is its last member (renderRest), so the last `,"images":`
+ * in the line is it (inside a JSON string a quote is escaped, and nested camera objects
+ * come before it).
+ */
+function parseMembers(line: Buffer, at: number, holds: boolean, imagesEvicted: boolean): { data: Record<string, unknown>; images: ImageRef[] } {
+  let rest = line.toString('utf8', at); // ',"m":…}' or '}'
+  let images: ImageRef[] = [];
+  if (holds) {
+    const i = rest.lastIndexOf(IMAGES_MEMBER);
+    if (i >= 0) {
+      images = JSON.parse(rest.slice(i + IMAGES_MEMBER.length, -1)) as ImageRef[];
+      rest = `${rest.slice(0, i)}}`;
+    }
+  }
+  const data = JSON.parse(rest.length > 1 ? `{${rest.slice(1)}` : '{}') as Record<string, unknown>;
+  return { data, images: imagesEvicted ? images.map((img) => ({ ...img, evicted: true })) : images };
 }
 
 function parseBody(line: Buffer, imagesEvicted: boolean): { data: Record<string, unknown>; images: ImageRef[] } {

@@ -35,13 +35,16 @@ test('health keeps its level; status and alert are the gateway\'s own members', 
 
 test('every kind: its topic, its id member, a line that reads back as the record it was', () => {
   for (const kind of Object.keys(KINDS) as RecordKind[]) {
-    const r = sampleRecord({ kind, camera_id: 'cam', checkpoint_id: 'cp', data: { extra: kind }, images: kind === 'detection' ? [imageRef(1)] : [] });
+    // Camera data that looks like the gateway's own members, nested, must not confuse reading.
+    const data = { extra: kind, nested: { images: [1], kind: 'x' }, text: ',"images":[] "quoted"', list: [{ a: 'ก' }], ...JSON.parse('{"__proto__":{"p":1}}') };
+    const r = sampleRecord({ kind, camera_id: 'cam', checkpoint_id: 'cp', data, images: kind === 'detection' ? [imageRef(1)] : [] });
     const { line, hash } = sealLine(renderRest(r), 3, GENESIS_HASH);
     assert.equal(hashOfLine(line), hash);
     const back = decodeLine(line);
     assert.deepEqual([back.kind, back.id, back.seq, back.camera_id, back.gateway_id, back.data.extra], [kind, r.id, 3, 'cam', r.gateway_id, kind]);
     assert.equal(JSON.parse(line.toString())[ID_MEMBER[kind]], r.id);
     assert.deepEqual(back.images.map((i) => i.sha256), r.images.map((i) => i.sha256));
+    assert.deepEqual(back.data, JSON.parse(JSON.stringify(r.data)), 'the kind\'s members read back as they went in');
     assert.equal(recordTopic(r), `lpr/cp/cam/${KINDS[kind].topicSuffix}`);
   }
   assert.equal(KIND_OF_TYPE.get('detection_result'), 'detection');
