@@ -14,7 +14,7 @@ import { KINDS, type KindSpec } from '../../kinds/index.js';
 import type { RecordKind } from '../../log/record.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../../auth/credentials.js';
-import type { AddressCheck } from '../network-allowlist.js';
+import { NETWORK_FORBIDDEN, type AddressCheck } from '../network-allowlist.js';
 import { successBody } from '../reply-bodies.js';
 import { bodyIncomplete, bodyNotJson, bodyTooLarge } from './body-errors.js';
 import { sendJson, sendError } from './send-error.js';
@@ -55,7 +55,7 @@ export function cameraPosts(deps: CameraPostDeps): (req: IncomingMessage, res: S
 
 async function answer(deps: CameraPostDeps, req: IncomingMessage, res: ServerResponse, impliedKind: MessageKind | undefined): Promise<void> {
   const ctx = cameraContext(req, impliedKind);
-  if (!admitted(deps, ctx)) return refuse(req, res, FORBIDDEN, deps.maxMessageBytes);
+  if (!admitted(deps, ctx)) return refuse(req, res, NETWORK_FORBIDDEN, deps.maxMessageBytes);
   let body: unknown;
   try {
     body = await readJson(req, deps.maxMessageBytes);
@@ -71,17 +71,15 @@ export function cameraContext(req: IncomingMessage, impliedKind: MessageKind | u
   return { source: 'rest', impliedKind, remote: req.socket.remoteAddress, credential: credentialFrom(req.headers) };
 }
 
-const FORBIDDEN = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
-
 /** camera.networks: false (and counted as refused) for an address that may not send. */
 export function admitted(deps: Pick<CameraPostDeps, 'cameraAllowed' | 'ingest'>, ctx: AcceptContext): boolean {
   if (deps.cameraAllowed(ctx.remote)) return true;
-  deps.ingest.refused(FORBIDDEN, ctx);
+  deps.ingest.refused(NETWORK_FORBIDDEN, ctx);
   return false;
 }
 
 export function refuseForbidden(res: ServerResponse): void {
-  sendError(res, FORBIDDEN);
+  sendError(res, NETWORK_FORBIDDEN);
 }
 
 /** One camera record posted: rate limit, ingest, the contract's answer. */

@@ -7,7 +7,7 @@ import type { Server, Socket } from 'socket.io';
 import { errorBody, GatewayError, toGatewayError } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
-import type { AddressCheck } from '../network-allowlist.js';
+import { NETWORK_FORBIDDEN, type AddressCheck } from '../network-allowlist.js';
 import type { CameraAccess } from '../../auth/camera-access.js';
 import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../../auth/credentials.js';
@@ -54,7 +54,7 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
   cameras.use((socket, next) => {
     const address = socket.handshake.address;
     if (!deps.cameraAllowed(address)) {
-      const forbidden = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
+      const forbidden = NETWORK_FORBIDDEN;
       deps.ingest.refused(forbidden, { source: 'socketio', remote: address });
       return refuse(next, forbidden);
     }
