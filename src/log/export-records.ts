@@ -36,7 +36,7 @@ export interface ExportLine {
 
 const typed = (type: string, members: Record<string, unknown>): ExportLine => ({ text: JSON.stringify({ line: type, ...members }) });
 
-export const checkpointLine = (cp: Checkpoint): ExportLine => typed('checkpoint', { ...cp });
+const checkpointLine = (cp: Checkpoint): ExportLine => typed('checkpoint', { ...cp });
 
 export async function* exportRecords(log: RecordLog, filter: ExportFilter, opts: ExportOptions = {}): AsyncGenerator<ExportLine> {
   await opts.checkpoint?.();

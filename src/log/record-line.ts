@@ -107,17 +107,16 @@ class LineRecord implements StoredRecord {
   time: string;
   received_at: string;
   source: Transport;
-  private parsed: { data: Record<string, unknown>; images: ImageRef[] } | undefined;
-  /** Byte offset where the header ends (the kind's members follow); 0 when it was not read. */
-  private readonly bodyAt: number = 0;
+  private parsed: Members | undefined;
+  /** The header as read (the kind's members follow it); undefined when the line had none. */
+  private readonly header: string | undefined;
 
   constructor(readonly line: Buffer, private readonly imagesEvicted: boolean) {
     // The header is about 400 bytes: decode that much (a drain reads 20k lines a second,
     // and every string made here is garbage a moment later), more only when it is longer.
     const m = HEADER_RE.exec(line.toString('utf8', 0, Math.min(line.length, 640))) ?? HEADER_RE.exec(line.toString('utf8'));
     if (!m) {
-      // Not this form's header (cannot happen for lines this version wrote): parse it all.
-      this.parsed = parseBody(line, imagesEvicted);
+      // Not this form's header (cannot happen for lines this version wrote): parse it all, once.
       const b = JSON.parse(line.toString('utf8')) as Record<string, unknown>;
       this.seq = b.seq as number;
       this.hash = b.hash as string;
@@ -131,6 +130,7 @@ class LineRecord implements StoredRecord {
       this.time = b.time as string;
       this.received_at = b.received_at as string;
       this.source = b.source as Transport;
+      this.parsed = membersOf(b, this.kind, imagesEvicted);
       return;
     }
     this.hash = m[1]!;
@@ -145,18 +145,22 @@ class LineRecord implements StoredRecord {
     this.time = unquote(m[10]!);
     this.received_at = unquote(m[11]!);
     this.source = m[12] as Transport;
-    this.bodyAt = Buffer.byteLength(m[0]);
+    this.header = m[0];
+  }
+
+  /** The kind's members, parsed on first use from where the header ends. */
+  private members(): Members {
+    this.parsed ??= parseMembers(this.line, Buffer.byteLength(this.header!), holdsImages(this.kind), this.imagesEvicted);
+    return this.parsed;
   }
 
   get data(): Record<string, unknown> {
-    this.parsed ??= this.bodyAt > 0 ? parseMembers(this.line, this.bodyAt, holdsImages(this.kind), this.imagesEvicted) : parseBody(this.line, this.imagesEvicted);
-    return this.parsed.data;
+    return this.members().data;
   }
 
   get images(): ImageRef[] {
     if (!this.parsed && (!holdsImages(this.kind) || this.line.subarray(-NO_IMAGES.length).equals(NO_IMAGES))) return [];
-    this.parsed ??= this.bodyAt > 0 ? parseMembers(this.line, this.bodyAt, holdsImages(this.kind), this.imagesEvicted) : parseBody(this.line, this.imagesEvicted);
-    return this.parsed.images;
+    return this.members().images;
   }
 
   get size(): number {
@@ -165,9 +169,14 @@ class LineRecord implements StoredRecord {
 
   /** As JSON: the record's members, as a plain object would give them. */
   toJSON(): Record<string, unknown> {
-    const { imagesEvicted: _e, parsed: _p, bodyAt: _b, ...own } = this as unknown as Record<string, unknown>;
+    const { imagesEvicted: _e, parsed: _p, header: _h, ...own } = this as unknown as Record<string, unknown>;
     return { ...own, data: this.data, images: this.images, size: this.size };
   }
+}
+
+interface Members {
+  data: Record<string, unknown>;
+  images: ImageRef[];
 }
 
 const IMAGES_MEMBER = ',"images":';
@@ -178,7 +187,7 @@ const IMAGES_MEMBER = ',"images":';
  * in the line is it (inside a JSON string a quote is escaped, and nested camera objects
  * come before it).
  */
-function parseMembers(line: Buffer, at: number, holds: boolean, imagesEvicted: boolean): { data: Record<string, unknown>; images: ImageRef[] } {
+function parseMembers(line: Buffer, at: number, holds: boolean, imagesEvicted: boolean): Members {
   let rest = line.toString('utf8', at); // ',"m":…}' or '}'
   let images: ImageRef[] = [];
   if (holds) {
@@ -189,12 +198,13 @@ function parseMembers(line: Buffer, at: number, holds: boolean, imagesEvicted: b
     }
   }
   const data = JSON.parse(rest.length > 1 ? `{${rest.slice(1)}` : '{}') as Record<string, unknown>;
-  return { data, images: imagesEvicted ? images.map((img) => ({ ...img, evicted: true })) : images };
+  return { data, images: markEvicted(images, imagesEvicted) };
 }
 
-function parseBody(line: Buffer, imagesEvicted: boolean): { data: Record<string, unknown>; images: ImageRef[] } {
-  const body = JSON.parse(line.toString('utf8')) as Record<string, unknown>;
-  const kind = body.kind as RecordKind;
+const markEvicted = (images: ImageRef[], evicted: boolean): ImageRef[] => (evicted ? images.map((img) => ({ ...img, evicted: true })) : images);
+
+/** The kind's members of a line parsed whole (a line without this form's header). */
+function membersOf(body: Record<string, unknown>, kind: RecordKind, imagesEvicted: boolean): Members {
   const data: Record<string, unknown> = {};
   const holds = holdsImages(kind);
   const idMember = ID_MEMBER[kind];
@@ -204,7 +214,7 @@ function parseBody(line: Buffer, imagesEvicted: boolean): { data: Record<string,
     else data[k] = body[k];
   }
   const images = holds && Array.isArray(body.images) ? (body.images as ImageRef[]) : [];
-  return { data, images: imagesEvicted ? images.map((i) => ({ ...i, evicted: true })) : images };
+  return { data, images: markEvicted(images, imagesEvicted) };
 }
 
 /** The record a stored line holds. `imagesEvicted`: kept beside it by the log. */

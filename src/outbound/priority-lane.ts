@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RecordLog } from '../log/record-log.js';
 import type { StoredRecord } from '../log/record.js';
 
-export const PRIORITY_CURSOR = 'uplink-priority';
+const PRIORITY_CURSOR = 'uplink-priority';
 
 export interface PriorityLaneDeps {
   log: RecordLog;

@@ -12,13 +12,18 @@ export interface OutMessage {
   retain: boolean;
   /** For MQTT 5 user properties. */
   recordId: string;
+  /** messageBytes(topic, payload), counted once: the size check and the PUBACK deadline both need it. */
+  bytes: number;
 }
+
+const message = (topic: string, payload: Buffer | string, retain: boolean, recordId: string): OutMessage =>
+  ({ topic, payload, retain, recordId, bytes: messageBytes(topic, payload) });
 
 export type OversizeMode = 'reference' | 'chunks';
 
 /** A record's message: its line exactly as stored (docs/EVIDENCE.md), never rendered again. */
 export function metadataMessage(r: StoredRecord, prefix: string): OutMessage {
-  return { topic: prefix + recordTopic(r), payload: r.line, retain: KINDS[r.kind].retained, recordId: r.id };
+  return message(prefix + recordTopic(r), r.line, KINDS[r.kind].retained, r.id);
 }
 
 /** Bytes a PUBLISH of this topic and payload puts on the wire, roughly (headers included). */
@@ -34,16 +39,14 @@ export function imageMessages(
 ): OutMessage[] {
   const topic = prefix + imageTopic(r, image);
   if (maxBytes <= 0 || data.length + topic.length + OVERHEAD <= maxBytes) {
-    return [{ topic, payload: data, retain: false, recordId: r.id }];
+    return [message(topic, data, false, r.id)];
   }
   if (mode === 'reference') {
     // The image stays on the gateway (GET /api/images/<sha256>); the cloud learns it exists.
     const ref = { detection_id: r.id, name: image.name, sha256: image.sha256, bytes: image.bytes, content_type: image.content_type, stored_on_gateway: true };
-    return [{ topic: `${topic}/ref`, payload: JSON.stringify(ref), retain: false, recordId: r.id }];
+    return [message(`${topic}/ref`, JSON.stringify(ref), false, r.id)];
   }
   const size = Math.max(1, maxBytes - topic.length - OVERHEAD - 32);
   const count = Math.ceil(data.length / size);
-  return Array.from({ length: count }, (_, i) => ({
-    topic: `${topic}/chunk/${i}/${count}`, payload: data.subarray(i * size, (i + 1) * size), retain: false, recordId: r.id,
-  }));
+  return Array.from({ length: count }, (_, i) => message(`${topic}/chunk/${i}/${count}`, data.subarray(i * size, (i + 1) * size), false, r.id));
 }

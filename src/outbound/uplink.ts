@@ -164,11 +164,10 @@ export class Uplink {
     // The same rules as the lanes: the rate limit, and the broker's size limit checked
     // before sending (a record still too large stays parked, and the operator hears why).
     const publish = async (m: OutMessage) => {
-      const bytes = messageBytes(m.topic, m.payload);
       const limit = this.maxBytes();
-      if (limit > 0 && bytes > limit) throw new Error(`record ${seq} is still larger than the broker's limit (${bytes} > ${limit} bytes)`);
+      if (limit > 0 && m.bytes > limit) throw new Error(`record ${seq} is still larger than the broker's limit (${m.bytes} > ${limit} bytes)`);
       await this.limiter.take();
-      await this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+      await this.publishAcked(client, m.topic, m.payload, m);
     };
     for (const p of parked.filter((x) => x.seq === seq)) {
       if (p.consumer === this.meta.name) await publish(metadataMessage(record, this.opts.topicPrefix));
@@ -200,8 +199,8 @@ export class Uplink {
   }
 
   /** A QoS 1 publish that fails when its PUBACK does not come in time (puback-tracker.ts). */
-  private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string }): Promise<void> {
-    return this.acks.track(topic, messageBytes(topic, payload), (done) => client.publish(topic, payload, {
+  private publishAcked(client: MqttClient, topic: string, payload: Buffer | string, opts: { retain: boolean; recordId?: string; bytes?: number }): Promise<void> {
+    return this.acks.track(topic, opts.bytes ?? messageBytes(topic, payload), (done) => client.publish(topic, payload, {
       qos: 1, retain: opts.retain,
       ...(this.opts.protocolVersion === 5 && opts.recordId
         ? { properties: { userProperties: { record_id: opts.recordId, gateway_id: this.deps.gatewayId } } }
@@ -327,7 +326,7 @@ export class Uplink {
     this.metaGuard.newConnection();
     this.imageGuard.newConnection();
     const publish = (m: OutMessage): Promise<void> => {
-      const send = () => this.publishAcked(client, m.topic, m.payload, { retain: m.retain, recordId: m.recordId });
+      const send = () => this.publishAcked(client, m.topic, m.payload, m);
       return this.limiter.take()?.then(send) ?? send();
     };
     const started = Date.now();
@@ -355,7 +354,7 @@ export class Uplink {
     const metaRun = this.meta.run((r) => {
       if (this.priority.sent(r)) return DONE;
       const m = metadataMessage(r, this.opts.topicPrefix);
-      const parking = this.metaGuard.screen(r, messageBytes(m.topic, m.payload), this.maxBytes());
+      const parking = this.metaGuard.screen(r, m.bytes, this.maxBytes());
       if (parking) return parking;
       return publish(m).then(delivered, (err: unknown) => refused(r, err));
     });
@@ -394,17 +393,16 @@ export class Uplink {
         continue;
       }
       for (const m of imageMessages(r, image, data, this.opts.topicPrefix, this.maxBytes(), this.opts.oversizeImages)) {
-        const bytes = messageBytes(m.topic, m.payload);
-        const parking = live ? this.imageGuard.screen(r, bytes, this.maxBytes()) : undefined;
+        const parking = live ? this.imageGuard.screen(r, m.bytes, this.maxBytes()) : undefined;
         if (parking) return parking;
-        await this.imageWindow.acquire(bytes);
+        await this.imageWindow.acquire(m.bytes);
         try {
           await publish(m);
         } catch (err) {
           if (live && (await this.imageGuard.refused(r, err))) return;
           throw err;
         } finally {
-          this.imageWindow.release(bytes);
+          this.imageWindow.release(m.bytes);
         }
       }
     }
