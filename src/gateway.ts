@@ -110,6 +110,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger, ingest, access, log, blobs, registry: views.metrics.registry, plateIndex, alerts, hotlist, liveView: views.liveView,
     readiness: views.readiness, statistics: views.statistics,
     checkpoint: () => evidence.checkpoint(),
+    parked: () => out.parked.list(),
     replay: out.uplink || out.forwarder ? async (seq) => {
       await out.uplink?.replay(seq);
       await out.forwarder?.replay(seq);

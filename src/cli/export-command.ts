@@ -1,4 +1,4 @@
-// `lpr-gateway export`: the log as NDJSON on stdout (log/export-records.ts), from a running
+// `lpr-gateway export`: the log as NDJSON on stdout (evidence/export-records.ts), from a running
 // gateway (admin token) or straight from a stopped gateway's data dir; images as files or
 // omitted. Record lines are written byte for byte as stored.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { loadOrCreateSigningKey } from '../evidence/signing-key.js';
 import { EvidenceCheckpoints } from '../evidence/evidence-checkpoints.js';
-import { exportRecords, imageFileName } from '../log/export-records.js';
+import { exportRecords, imageFileName } from '../evidence/export-records.js';
 import { openStore } from '../log/open-store.js';
 import { decodeLine } from '../log/record-line.js';
 import type { StoredRecord } from '../log/record.js';

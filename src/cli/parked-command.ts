@@ -2,7 +2,7 @@
 // deliver them as they are (too large, refused by the broker), against a running gateway
 // with the admin token — the operator's way to see them and send them again once the
 // cause is fixed (e.g. the broker's size limit raised).
-import type { ParkedRecord } from '../log/record-log.js';
+import type { ParkedRecord } from '../outbound/parked-records.js';
 import { adminCall } from './admin-client.js';
 
 export interface ParkedFlags {

@@ -3,8 +3,22 @@
 // text that was signed (`signed`), so a verifier checks the signature over bytes it has
 // and reads the claims from that text — nothing is re-serialised.
 import { createPublicKey, sign, verify } from 'node:crypto';
-import type { Checkpoint } from '../log/record-log.js';
 import { fingerprintOf, type SigningKey } from './signing-key.js';
+
+/** A signed statement "gateway G's log reached seq S with hash H at time T" (docs/EVIDENCE.md). */
+export interface Checkpoint {
+  gateway_id: string;
+  seq: number;
+  hash: string;
+  time: string;
+  /** The statement exactly as signed: JSON text of {gateway_id, seq, hash, time}, in that order. */
+  signed: string;
+  /** Ed25519 signature (base64) over the UTF-8 bytes of `signed`. */
+  signature: string;
+  /** The raw 32-byte Ed25519 public key, base64, and its SHA-256 (hex). */
+  public_key: string;
+  key_fingerprint: string;
+}
 
 type Statement = Pick<Checkpoint, 'gateway_id' | 'seq' | 'hash' | 'time'>;
 

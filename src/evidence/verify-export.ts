@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXPORT_FORMAT, imageFileName } from '../log/export-records.js';
+import { EXPORT_FORMAT, imageFileName } from './export-records.js';
 import { GENESIS_HASH, hashOfLine, lineHead } from '../log/record-line.js';
 import { signedStatement } from './checkpoint-signature.js';
 

@@ -48,7 +48,8 @@ export interface HttpSurfaceDeps {
   liveView: LiveView;
   /** Signs a checkpoint of the head before an export. */
   checkpoint: () => Promise<unknown>;
-  /** Sends a parked record again; undefined with no upstream. */
+  /** The parked list, and a parked record sent again (undefined with no upstream). */
+  parked: () => readonly { seq: number }[];
   replay: ((seq: number) => Promise<void>) | undefined;
 }
 
@@ -69,7 +70,7 @@ export function createHttpSurface(config: GatewayConfig, d: HttpSurfaceDeps) {
       createRecordRoutes({ log: d.log, blobs: d.blobs, viewer }),
       createSearchRoutes({ log: d.log, index: d.plateIndex, alerts: d.alerts, viewer, timeZone: config.camera.timezone }),
       createHotlistRoutes({ hotlist: d.hotlist, index: d.plateIndex, token: config.admin.token, maxImportBytes: config.hotlist.maxImportBytes }),
-      createAdminRoutes({ log: d.log, token: config.admin.token, checkpoint: d.checkpoint, replay: d.replay }),
+      createAdminRoutes({ log: d.log, parked: d.parked, token: config.admin.token, checkpoint: d.checkpoint, replay: d.replay }),
     ],
   });
   const posts = cameraPosts({ ingest: d.ingest, cameraAllowed, rateLimit, maxMessageBytes });

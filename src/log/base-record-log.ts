@@ -15,11 +15,11 @@ import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { planGaps } from './gap-rows.js';
 import { liveImages, planRefs, refDeltas } from './image-refs.js';
-import { seqKey, type ChainHead, type DedupeEntry, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
+import { tableSpace, type ChainHead, type DedupeEntry, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { GENESIS_HASH, holdsImages, renderRest, sealLine, storedRecord } from './record-line.js';
 import type {
-  AppendListener, AppendOptions, AppendResult, CameraSummary, Checkpoint, EvictionChange, EvictionResult, GapRow, LogStats, ParkedRecord, RecordLog, StoreHealth,
-  Table, TableName, TableOp, TableRange,
+  AppendListener, AppendOptions, AppendResult, CameraSummary, DeliveryHold, EvictionChange, EvictionResult, GapRow, LogStats, RecordLog, StoreHealth,
+  Table, TableName,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
 import { failureCode, failureReason, refusalOf, writeError } from './store-failure.js';
@@ -53,7 +53,6 @@ interface Pending {
 }
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
-const parkedKey = (consumer: string, seq: number) => `${consumer}/${seqKey(seq)}`;
 
 /**
  * The tail: the newest records as appended, kept a little while for the log's readers
@@ -98,8 +97,8 @@ export abstract class BaseRecordLog implements RecordLog {
   private recoveryTimer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> | undefined;
   private attempt = 0;
-  /** consumer → seq → entry (a few rows; loaded at open). */
-  private parked_ = new Map<string, Map<number, ParkedRecord>>();
+  /** Records no "delivered" eviction may take (holdDelivered). */
+  private readonly holds = new Set<DeliveryHold>();
   private head: ChainHead | undefined;
   /** Removed stretches of the chain (gap-rows.ts), by first seq: a few rows, loaded at open. */
   private gaps_ = new Map<number, GapRow>();
@@ -262,28 +261,21 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   table<V>(name: TableName): Table<V> {
+    const space = tableSpace(name);
     return {
-      get: (keys) => this.tableGet(name, keys) as Promise<(V | undefined)[]>,
-      range: (range) => this.tableRead(name, range) as Promise<[string, V][]>,
-      write: (ops, opts) => this.tableWrite(name, ops, opts),
+      get: async (keys) => {
+        this.check('read');
+        return keys.length === 0 ? [] : ((await this.read(() => this._kvGet(space, keys))) as (V | undefined)[]);
+      },
+      range: async (range) => {
+        this.check('read');
+        return (await this.read(() => this._kvRange(space, range))) as [string, V][];
+      },
+      write: async (ops, opts = {}) => {
+        this.check('write');
+        if (ops.length > 0) await this.write(() => this._kvWrite(space, ops, opts.sync ?? false));
+      },
     };
-  }
-
-  async tableWrite(table: TableName, ops: TableOp[], opts: { sync?: boolean } = {}): Promise<void> {
-    this.check('write');
-    if (ops.length === 0) return;
-    return this.write(() => this._kvWrite(`table:${table}`, ops, opts.sync ?? false));
-  }
-
-  async tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]> {
-    this.check('read');
-    return this.read(() => this._kvRange(`table:${table}`, range));
-  }
-
-  async tableGet(table: TableName, keys: string[]): Promise<unknown[]> {
-    this.check('read');
-    if (keys.length === 0) return [];
-    return this.read(() => this._kvGet(`table:${table}`, keys));
   }
 
   onAppend(listener: AppendListener): () => void {
@@ -349,36 +341,9 @@ export abstract class BaseRecordLog implements RecordLog {
     return this.write(() => this._compact());
   }
 
-  async park(entry: ParkedRecord): Promise<void> {
-    this.check('write');
-    await this.write(() => this._kvWrite('parked', [{ key: parkedKey(entry.consumer, entry.seq), value: entry }], true));
-    const byConsumer = this.parked_.get(entry.consumer) ?? new Map<number, ParkedRecord>();
-    byConsumer.set(entry.seq, entry);
-    this.parked_.set(entry.consumer, byConsumer);
-  }
-
-  async unpark(consumer: string, seq: number): Promise<boolean> {
-    this.check('write');
-    if (!this.parked_.get(consumer)?.has(seq)) return false;
-    await this.write(() => this._kvWrite('parked', [{ key: parkedKey(consumer, seq) }], true));
-    this.parked_.get(consumer)?.delete(seq);
-    return true;
-  }
-
-  async parked(consumer?: string): Promise<ParkedRecord[]> {
-    this.check('read');
-    const lists = consumer === undefined ? [...this.parked_.values()] : [this.parked_.get(consumer) ?? new Map()];
-    return lists.flatMap((m) => [...m.values()]).sort((a, b) => a.seq - b.seq);
-  }
-
-  async addCheckpoint(cp: Checkpoint): Promise<void> {
-    this.check('write');
-    return this.write(() => this._kvWrite('checkpoint', [{ key: seqKey(cp.seq), value: cp }], true));
-  }
-
-  async checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]> {
-    this.check('read');
-    return (await this.read(() => this._kvRange('checkpoint', { gt: seqKey(afterSeq), limit }))).map(([, cp]) => cp as Checkpoint);
+  holdDelivered(hold: DeliveryHold): () => void {
+    this.holds.add(hold);
+    return () => this.holds.delete(hold);
   }
 
   gaps(): GapRow[] {
@@ -390,15 +355,8 @@ export abstract class BaseRecordLog implements RecordLog {
     return this.head ? { ...this.head } : undefined;
   }
 
-  parkedCount(consumer?: string): number {
-    if (consumer !== undefined) return this.parked_.get(consumer)?.size ?? 0;
-    let n = 0;
-    for (const m of this.parked_.values()) n += m.size;
-    return n;
-  }
-
-  private isParked(seq: number): boolean {
-    for (const m of this.parked_.values()) if (m.has(seq)) return true;
+  private held(seq: number): boolean {
+    for (const hold of this.holds) if (hold(seq)) return true;
     return false;
   }
 
@@ -425,12 +383,6 @@ export abstract class BaseRecordLog implements RecordLog {
     this.stats_.load(snap.totals, snap.cameras);
     this.head = snap.chainHead;
     this.gaps_ = new Map(snap.gaps.map((g) => [g.from_seq, g]));
-    this.parked_ = new Map();
-    for (const p of snap.parked) {
-      const m = this.parked_.get(p.consumer) ?? new Map<number, ParkedRecord>();
-      m.set(p.seq, p);
-      this.parked_.set(p.consumer, m);
-    }
   }
 
   private inWindow(hit: DedupeEntry, at: number): boolean {
@@ -593,8 +545,9 @@ export abstract class BaseRecordLog implements RecordLog {
       this.read(() => this._get(seqs(change.remove))),
       this.read(() => this._get(seqs(change.stripImages))),
     ]);
-    // A parked record was never delivered: no "delivered" eviction may take it.
-    const keep = (r: StoredRecord) => !(change.reason.startsWith('delivered') || change.reason === 'retention_delivered') || !this.isParked(r.seq);
+    // A held record (parked: never delivered) is taken by no "delivered" eviction.
+    const asDelivered = change.reason.startsWith('delivered') || change.reason === 'retention_delivered';
+    const keep = (r: StoredRecord) => !asDelivered || !this.held(r.seq);
     const remove = removeNow.filter((r): r is StoredRecord => r !== undefined && keep(r));
     const removing = new Set(seqs(remove));
     const strip = stripNow.filter((r): r is StoredRecord => r !== undefined && keep(r) && !removing.has(r.seq) && liveImages(r).length > 0);

@@ -9,7 +9,7 @@ import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import { CAMERA_KEY_PREFIX, TOTALS_KEY, type Totals } from './camera-stats.js';
 import { seqKey, type ChainHead, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { decodeLine } from './record-line.js';
-import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
+import type { CameraSummary, GapRow } from './record-log.js';
 import type { StoredRecord } from './record.js';
 import { StoreFormatError, STORE_FORMAT } from './store-format.js';
 
@@ -75,7 +75,7 @@ export class LevelRecordLog extends BaseRecordLog {
     ]);
     await this.checkFormat(metaRows[2], first !== undefined || metaRows[0] !== undefined);
     const cameras = (await meta.values({ gte: CAMERA_KEY_PREFIX, lt: `${CAMERA_KEY_PREFIX}\uffff` }).all()) as CameraSummary[];
-    const [parkedRows, gapRows] = await Promise.all([this.space('parked').values().all(), this.space('gap').values().all()]);
+    const gapRows = await this.space('gap').values().all();
     return {
       firstSeq: first ? Number(first) : 0,
       lastSeq: last ? Number(last) : 0,
@@ -83,7 +83,6 @@ export class LevelRecordLog extends BaseRecordLog {
       totals: metaRows[0] as Totals | undefined,
       cameras,
       cursors: cursorRows as number[],
-      parked: parkedRows as ParkedRecord[],
       gaps: gapRows as GapRow[],
       chainHead: metaRows[3] as ChainHead | undefined,
     };

@@ -1,16 +1,23 @@
 // What a storage backend of the log stores, and the one atomic write it must offer.
 // BaseRecordLog plans every change as a WritePlan; a backend only makes it durable.
 import type { Totals } from './camera-stats.js';
-import type { CameraSummary, GapRow, ParkedRecord, TableName } from './record-log.js';
+import type { CameraSummary, GapRow, TableName } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /**
  * The keyspaces beside the records: each an ordered map of string keys to JSON values.
- * id (record id → seq), ref (image sha256 → references), dedupe (key → DedupeEntry), cursor
- * (consumer → seq), state (job state), parked (consumer/seq → ParkedRecord), checkpoint
- * (seq → Checkpoint), gap (first seq → GapRow), and the side tables.
+ * The log's own: id (record id → seq), ref (image sha256 → references), dedupe (key →
+ * DedupeEntry), cursor (consumer → seq), state (job state), gap (first seq → GapRow). And
+ * one per table (TableName) it keeps for another part.
  */
-export type Keyspace = 'id' | 'ref' | 'dedupe' | 'cursor' | 'state' | 'parked' | 'checkpoint' | 'gap' | `table:${TableName}`;
+export type Keyspace = 'id' | 'ref' | 'dedupe' | 'cursor' | 'state' | 'gap' | 'parked' | 'checkpoint' | `table:${TableName}`;
+
+/**
+ * A table's keyspace. The parked list and the checkpoints were the log's own keyspaces
+ * before they became their owners' tables, and keep those names: a store written before
+ * reads the same.
+ */
+export const tableSpace = (t: TableName): Keyspace => (t === 'parked' || t === 'checkpoint' ? t : `table:${t}`);
 
 /** A put (value given) or a delete (value undefined). */
 export interface KvOp {
@@ -48,7 +55,6 @@ export interface LogSnapshot {
   cameras: CameraSummary[];
   /** Every consumer cursor (a few rows). */
   cursors: number[];
-  parked: ParkedRecord[];
   gaps: GapRow[];
   /** The newest record's seq and hash (the hash chain's head), if any. */
   chainHead: ChainHead | undefined;

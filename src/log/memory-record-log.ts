@@ -5,7 +5,7 @@ import { BaseRecordLog, type BaseLogOptions } from './base-record-log.js';
 import type { Totals } from './camera-stats.js';
 import { seqKey, type ChainHead, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
 import { decodeLine } from './record-line.js';
-import type { CameraSummary, GapRow, ParkedRecord } from './record-log.js';
+import type { CameraSummary, GapRow } from './record-log.js';
 import type { StoredRecord } from './record.js';
 
 /** A stored record: its line, as LevelDB keeps it. */
@@ -63,7 +63,6 @@ export class MemoryRecordLog extends BaseRecordLog {
       totals: copy(this.s.totals),
       cameras: copy([...this.s.cameras.values()]),
       cursors: [...this.space('cursor').values()] as number[],
-      parked: copy([...this.space('parked').values()]) as ParkedRecord[],
       gaps: copy([...this.space('gap').values()] as GapRow[]).sort((a, b) => a.from_seq - b.from_seq),
       chainHead: copy(this.s.chainHead),
     };

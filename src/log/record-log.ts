@@ -81,18 +81,6 @@ export interface StoreHealth {
   recoveries: number;
 }
 
-/** A record a consumer could not deliver as it is (too large, refused by the broker). */
-export interface ParkedRecord {
-  consumer: string;
-  seq: number;
-  id: string;
-  /** too_large | refused | connection_dropped */
-  reason: string;
-  detail: string;
-  /** ISO time it was parked. */
-  at: string;
-}
-
 /**
  * A run of consecutive records removed by retention or eviction (gap-rows.ts): exported as
  * a gap line in their place, so the chain still links through (docs/EVIDENCE.md §3).
@@ -109,50 +97,37 @@ export interface GapRow {
   reasons: string[];
 }
 
-/** A signed statement "gateway G's log reached seq S with hash H at time T" (docs/EVIDENCE.md). */
-export interface Checkpoint {
-  gateway_id: string;
-  seq: number;
-  hash: string;
-  time: string;
-  /** The statement exactly as signed: JSON text of {gateway_id, seq, hash, time}, in that order. */
-  signed: string;
-  /** Ed25519 signature (base64) over the UTF-8 bytes of `signed`. */
-  signature: string;
-  /** The raw 32-byte Ed25519 public key, base64, and its SHA-256 (hex). */
-  public_key: string;
-  key_fingerprint: string;
-}
-
 export type AppendListener = (lastSeq: number) => void;
 
 /**
- * Side tables beside the records, each an ordered key → JSON value map: the hotlist and
- * the plate search index (rebuildable from the records). Named here so log/ knows every
- * keyspace it stores.
+ * Keyspaces the log keeps for a part outside it, each an ordered key → JSON value map the
+ * owner reads and writes through table(): the hotlist (hotlist/), the plate index
+ * (search/), records set aside by a consumer (outbound/parked-records.ts) and signed
+ * checkpoints (evidence/checkpoint-store.ts). Named here so log/ knows every keyspace it
+ * stores; docs/ARCHITECTURE.md names each owner.
  */
-export type TableName = 'hotlist' | 'plates' | 'plate-variants';
+export type TableName = 'hotlist' | 'plates' | 'plate-variants' | 'parked' | 'checkpoint';
 
-/** A put (value given) or a delete (value undefined). */
-export interface TableOp {
-  key: string;
-  value?: unknown;
-}
-
-/** A side table with values of type V (RecordLog.table). */
+/** A keyspace of values of type V, for the part that owns it (RecordLog.table). */
 export interface Table<V> {
+  /** Values of these keys (undefined where there is none). */
   get(keys: string[]): Promise<(V | undefined)[]>;
   range(range: TableRange): Promise<[string, V][]>;
+  /** Puts (value given) and deletes (value undefined) in one atomic batch, synced when `sync`. */
   write(ops: { key: string; value?: V }[], opts?: { sync?: boolean }): Promise<void>;
 }
 
-/** Keys in [gte, lt), ascending unless reversed, at most limit. */
+/** Keys after `gt` or from `gte`, before `lt`, ascending unless reversed, at most limit. */
 export interface TableRange {
+  gt?: string;
   gte?: string;
   lt?: string;
   reverse?: boolean;
   limit?: number;
 }
+
+/** Says whether a record behind every cursor is still owed to someone (outbound's parked list). */
+export type DeliveryHold = (seq: number) => boolean;
 
 export interface RecordLog {
   /**
@@ -184,16 +159,10 @@ export interface RecordLog {
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
   /**
-   * A side table as a typed keyspace, for the part that owns it (the hotlist its entries,
-   * the plate index its rows): get, range and write behind the log's own gate, as the
-   * methods below.
+   * A keyspace for the part that owns it (TableName): get, range and write behind the log's
+   * own gate, as every method here.
    */
   table<V>(table: TableName): Table<V>;
-  /** Writes a side table in one atomic batch (synced when `sync`). */
-  tableWrite(table: TableName, ops: TableOp[], opts?: { sync?: boolean }): Promise<void>;
-  tableRead(table: TableName, range: TableRange): Promise<[string, unknown][]>;
-  /** Values of these keys (undefined where there is none). */
-  tableGet(table: TableName, keys: string[]): Promise<unknown[]>;
   /** Called after each durable batch with the new last seq; returns an unsubscribe. */
   onAppend(listener: AppendListener): () => void;
   /** Deletes records / drops their images in one synced batch, counted by reason. */
@@ -201,17 +170,10 @@ export interface RecordLog {
   /** How many stored records reference each image (by SHA-256). */
   imageRefs(sha256s: string[]): Promise<number[]>;
   /**
-   * Sets a record aside for a consumer (durably, synced) so delivery can go on past it;
-   * parked records are never evicted as delivered. unpark() after a successful replay.
+   * Registers a hold: a record it holds is never evicted as delivered (it stays until the
+   * undelivered limits take it). Returns the release.
    */
-  park(entry: ParkedRecord): Promise<void>;
-  unpark(consumer: string, seq: number): Promise<boolean>;
-  parked(consumer?: string): Promise<ParkedRecord[]>;
-  /** How many records are parked (for one consumer, or any), from memory. */
-  parkedCount(consumer?: string): number;
-  /** Stores a signed checkpoint (synced); checkpoints() pages through them by seq. */
-  addCheckpoint(cp: Checkpoint): Promise<void>;
-  checkpoints(afterSeq: number, limit: number): Promise<Checkpoint[]>;
+  holdDelivered(hold: DeliveryHold): () => void;
   /** The newest record's seq and hash (the hash chain's head), if any record was written. */
   chainHead(): { seq: number; hash: string } | undefined;
   /** Removed stretches of the chain, in seq order (exported as gap lines). */

@@ -8,11 +8,13 @@ import type { AcceptContext, AcceptResult, IngestObserver } from '../ingest/inge
 import type { RecordLog } from '../log/record-log.js';
 import type { BacklogMonitor } from '../outbound/backlog-monitor.js';
 import type { LogConsumer } from '../outbound/log-consumer.js';
+import type { ParkedRecords } from '../outbound/parked-records.js';
 import type { Uplink } from '../outbound/uplink.js';
 import type { Forwarder } from '../outbound/forward/forwarder.js';
 
 export interface MetricsSources {
   log: RecordLog;
+  parked: ParkedRecords;
   consumers: () => LogConsumer[];
   uplink?: Uplink | undefined;
   backlog?: BacklogMonitor | undefined;
@@ -69,7 +71,7 @@ export class GatewayMetrics implements IngestObserver {
       },
     });
     gauge('lprgw_uplink_connected', '1 while the uplink is connected', () => (sources.uplink?.state === 'online' ? 1 : 0));
-    gauge('lprgw_parked_records', 'Records set aside because they cannot be delivered as they are (lpr-gateway parked list)', () => sources.log.parkedCount());
+    gauge('lprgw_parked_records', 'Records set aside because they cannot be delivered as they are (lpr-gateway parked list)', () => sources.parked.count());
     gauge('lprgw_backlog_records', 'Records waiting for the uplink', () => sources.backlog?.snapshot().records ?? 0);
     gauge('lprgw_backlog_bytes', 'Approximate bytes waiting for the uplink', () => sources.backlog?.snapshot().bytes ?? 0);
     gauge('lprgw_backlog_oldest_age_seconds', 'Age of the oldest record waiting for the uplink', () => sources.backlog?.snapshot().oldest_age_s ?? 0);

@@ -4,6 +4,7 @@
 import type { RecordLog, StoreHealth } from '../log/record-log.js';
 import type { BacklogMonitor } from '../outbound/backlog-monitor.js';
 import type { LocalBroker } from '../outbound/local-broker.js';
+import type { ParkedRecords } from '../outbound/parked-records.js';
 import type { Uplink } from '../outbound/uplink.js';
 import { VERSION } from '../version.js';
 
@@ -11,6 +12,7 @@ export interface StatusSources {
   gatewayId: string;
   startedAt: string;
   log: RecordLog;
+  parked: ParkedRecords;
   uplink: Uplink | undefined;
   backlog: BacklogMonitor | undefined;
   /** The forward to a central LPR server, when on. */
@@ -24,7 +26,7 @@ export function gatewayStatusDocument(s: StatusSources): Record<string, unknown>
     uplink: uplink
       ? {
           state: uplink.state, connected_since: uplink.connectedSince, offline_since: uplink.offlineSince,
-          last_error: uplink.lastError, last_error_at: uplink.lastErrorAt, parked: log.parkedCount(),
+          last_error: uplink.lastError, last_error_at: uplink.lastErrorAt, parked: s.parked.count(),
           // Messages the JSON lane may have in flight now: sized to the link (link-window.ts).
           window: uplink.meta.windowSize,
         }

@@ -30,12 +30,12 @@ export function createGatewayViews(s: ViewSources) {
   const { store, out, hotlist, alerts, clocks } = s;
   const log = store.log;
   const gatewayStatus = (): Record<string, unknown> => gatewayStatusDocument({
-    gatewayId: s.gatewayId, startedAt: s.startedAt, log, uplink: out.uplink, backlog: out.backlog, forward: out.forwardStatus,
+    gatewayId: s.gatewayId, startedAt: s.startedAt, log, parked: out.parked, uplink: out.uplink, backlog: out.backlog, forward: out.forwardStatus,
   });
   // The store's usage and, while it takes no records, why.
   const storeStatus = () => ({ ...store.admission.usage(), problem: storeProblemOf(log.health(), store.admission.usage()) ?? null });
   const metrics = new GatewayMetrics({
-    log, consumers: () => out.consumers, uplink: out.uplink, backlog: out.backlog, clocks, logLinesDropped: s.logLinesDropped,
+    log, parked: out.parked, consumers: () => out.consumers, uplink: out.uplink, backlog: out.backlog, clocks, logLinesDropped: s.logLinesDropped,
     storeUsage: () => store.admission.usage(),
     hotlist: { entries: () => hotlist.size, alertsRaised: () => alerts.raised, alertsCollapsed: () => alerts.collapsed },
     forward: out.forwarder && out.forwardBacklog ? { forwarder: out.forwarder, backlog: out.forwardBacklog } : undefined,

@@ -13,6 +13,7 @@ import { Forwarder } from './forward/forwarder.js';
 import { LocalBroker } from './local-broker.js';
 import { createLocalSender, runLocalDelivery } from './local-publisher.js';
 import { LogConsumer } from './log-consumer.js';
+import { ParkedRecords } from './parked-records.js';
 import { Uplink } from './uplink.js';
 
 export interface OutboundDeps {
@@ -31,6 +32,8 @@ export type Outbound = ReturnType<typeof createOutbound>;
 
 export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
   const { log, blobs, logger } = deps;
+  // What the uplink lanes and the forward set aside; held from "delivered" eviction.
+  const parked = new ParkedRecords(log);
   const broker = config.mqtt.enabled
     ? new LocalBroker({
         host: config.mqtt.host, port: config.mqtt.port, location: deps.brokerLocation,
@@ -47,7 +50,7 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
         clientId: config.uplink.clientId || `lprgw-${config.gatewayId}`,
         connectTimeoutMs: config.uplink.connectTimeout,
         ackTimeoutMs: config.uplink.ackTimeout,
-      }, { log, blobs, logger, gatewayId: config.gatewayId, gatewayStatus: deps.gatewayStatus, priority: deps.priority })
+      }, { log, parked, blobs, logger, gatewayId: config.gatewayId, gatewayStatus: deps.gatewayStatus, priority: deps.priority })
     : undefined;
   const backlog = uplink ? new BacklogMonitor(log, uplink.meta, () => uplink.state === 'online') : undefined;
   // The forward to an existing central LPR server (the cameras' own protocol), beside the uplink.
@@ -56,14 +59,14 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
     ? new Forwarder({
         url: f.url, transport: f.transport, headers: f.headers, window: f.window,
         ca: f.ca ? readFileSync(f.ca) : undefined, timeoutMs: f.timeout, connectTimeoutMs: f.connectTimeout, socketioRetryMs: f.socketioRetry,
-      }, { log, blobs, logger })
+      }, { log, parked, blobs, logger })
     : undefined;
   const forwardBacklog = forwarder ? new BacklogMonitor(log, forwarder.consumer, () => forwarder.state === 'online') : undefined;
   const consumers = [localConsumer, ...(uplink?.consumers() ?? []), forwarder?.consumer].filter((c): c is LogConsumer => c !== undefined);
   let localRun: ReturnType<typeof runLocalDelivery> | undefined;
 
   return {
-    broker, uplink, forwarder, backlog, forwardBacklog, consumers,
+    broker, uplink, forwarder, backlog, forwardBacklog, consumers, parked,
     /** Delivered = handed on by every consumer; with no consumer at all, stored is final. */
     deliveredSeq: () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq()),
     forwardStatus: (): Record<string, unknown> | null => (forwarder ? { ...forwarder.status(), backlog: forwardBacklog!.snapshot() } : null),
@@ -73,6 +76,7 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
       await uplink?.publishRetained(topic, payload);
     },
     async start(): Promise<void> {
+      await parked.load();
       if (broker && localConsumer) {
         await broker.start();
         localRun = runLocalDelivery(localConsumer, createLocalSender({ logger, broker, blobs, gatewayId: config.gatewayId, publishImages: config.mqtt.publishImages }), logger);

@@ -1,6 +1,6 @@
 // Poison isolation for one uplink lane: a record that cannot be delivered as it is must
 // not block the records behind it, nor be retried in a loop, nor be dropped silently. It
-// is parked — set aside durably in the log with its reason — and the lane goes on. Causes:
+// is parked — set aside durably (parked-records.ts) with its reason — and the lane goes on. Causes:
 //   too_large           the message exceeds the broker's limit (uplink.maxMessageBytes, or
 //                       the Maximum Packet Size of an MQTT 5 CONNACK);
 //   refused             an MQTT 5 PUBACK with a reason code ≥ 0x80 (0x95 packet too large,
@@ -10,8 +10,8 @@
 //                       (MQTT 3.1.1 brokers drop a connection on an over-limit packet).
 // Parked records are listed and replayed by an operator (admin API, lpr-gateway parked).
 import type { Logger } from 'pino';
-import type { ParkedRecord, RecordLog } from '../log/record-log.js';
 import type { StoredRecord } from '../log/record.js';
+import type { ParkedRecord, ParkedRecords } from './parked-records.js';
 
 const STRIKES = 3;
 
@@ -33,7 +33,7 @@ export class PoisonGuard {
   private attempted = 0;
 
   constructor(
-    private readonly log: RecordLog,
+    private readonly parked: ParkedRecords,
     private readonly consumer: string,
     private readonly logger: Logger,
   ) {}
@@ -86,7 +86,7 @@ export class PoisonGuard {
 
   private async park(r: StoredRecord, reason: string, detail: string): Promise<void> {
     const entry: ParkedRecord = { consumer: this.consumer, seq: r.seq, id: r.id, reason, detail, at: new Date().toISOString() };
-    await this.log.park(entry);
+    await this.parked.park(entry);
     this.logger.warn({ consumer: this.consumer, seq: r.seq, id: r.id, camera_id: r.camera_id, reason, detail }, 'record parked: it cannot be delivered as it is (lpr-gateway parked list|replay)');
   }
 }

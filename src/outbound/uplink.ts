@@ -16,6 +16,7 @@ import { cloudCredentials, type CloudBrokerOptions } from './cloud-credentials.j
 import { ByteWindow } from './byte-window.js';
 import { LinkWindow } from './link-window.js';
 import { LogConsumer } from './log-consumer.js';
+import type { ParkedRecords } from './parked-records.js';
 import { PoisonGuard } from './poison-guard.js';
 import { PriorityLane } from './priority-lane.js';
 import { PubackTracker } from './puback-tracker.js';
@@ -39,6 +40,8 @@ export interface UplinkOptions extends CloudBrokerOptions {
 
 export interface UplinkDeps {
   log: RecordLog;
+  /** Where a lane sets aside what it cannot deliver (and replay finds it). */
+  parked: ParkedRecords;
   blobs: BlobStore;
   logger: Logger;
   gatewayId: string;
@@ -109,8 +112,8 @@ export class Uplink {
     this.acks = new PubackTracker({ ackTimeoutMs: opts.ackTimeoutMs, bytesPerMs: () => this.linkWindow.bytesPerMs(), delivered: (bytes) => this.linkWindow.delivered(bytes) });
     this.images = new LogConsumer({ log: deps.log, name: 'uplink-images', window: Math.max(1, Math.min(opts.window, 8)), logger: deps.logger });
     this.limiter = new RateLimiter(opts.maxRatePerSecond);
-    this.metaGuard = new PoisonGuard(deps.log, this.meta.name, deps.logger);
-    this.imageGuard = new PoisonGuard(deps.log, this.images.name, deps.logger);
+    this.metaGuard = new PoisonGuard(deps.parked, this.meta.name, deps.logger);
+    this.imageGuard = new PoisonGuard(deps.parked, this.images.name, deps.logger);
   }
 
   /** The consumers whose position counts as "delivered" (the image lane only when images go). */
@@ -160,7 +163,7 @@ export class Uplink {
     if (!client?.connected) throw new Error('the uplink is not connected');
     const record = await this.deps.log.get(seq);
     if (!record) throw new Error(`record ${seq} is no longer stored`);
-    const parked = await this.deps.log.parked();
+    const parked = this.deps.parked.list();
     // The same rules as the lanes: the rate limit, and the broker's size limit checked
     // before sending (a record still too large stays parked, and the operator hears why).
     const publish = async (m: OutMessage) => {
@@ -173,7 +176,7 @@ export class Uplink {
       if (p.consumer === this.meta.name) await publish(metadataMessage(record, this.opts.topicPrefix));
       else if (p.consumer === this.images.name) await this.sendImages(record, client, publish, false);
       else continue; // another upstream's (the forward's)
-      await this.deps.log.unpark(p.consumer, seq);
+      await this.deps.parked.unpark(p.consumer, seq);
       this.deps.logger.info({ seq, consumer: p.consumer }, 'parked record replayed');
     }
   }

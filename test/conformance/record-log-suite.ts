@@ -270,9 +270,7 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       await assert.rejects(log.append(sampleRecord()), { code: 'STORE_UNAVAILABLE' }, 'before open');
       await log.open();
       const r = await log.append(sampleRecord());
-      const parked = { consumer: 'uplink', seq: r.seq, id: r.id, reason: 'refused', detail: 'test', at: new Date().toISOString() };
-      await log.park(parked);
-      const cp = { gateway_id: 'g', seq: r.seq, hash: 'h', time: new Date().toISOString(), signed: '{}', signature: 's', public_key: 'k', key_fingerprint: 'f' };
+      const table = log.table<number>('hotlist');
       // Every public method, with arguments that would succeed on an open log (empty lists
       // and a read at the end of the log included: those once answered without a check).
       const calls: [string, () => Promise<unknown>][] = [
@@ -284,10 +282,9 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
         ['setState', () => log.setState('x', 1)], ['evict', () => log.evict({ reason: 'delivered_records', remove: [], stripImages: [] })],
         ['imageRefs', () => log.imageRefs(['a'])], ['imageRefs of none', () => log.imageRefs([])],
         ['pruneDedupe', () => log.pruneDedupe(0)], ['compact', () => log.compact()],
-        ['tableWrite', () => log.tableWrite('hotlist', [{ key: 'a', value: 1 }])], ['tableWrite of none', () => log.tableWrite('hotlist', [])],
-        ['tableRead', () => log.tableRead('hotlist', {})], ['tableGet', () => log.tableGet('hotlist', ['a'])], ['tableGet of none', () => log.tableGet('hotlist', [])],
-        ['park', () => log.park({ ...parked, seq: r.seq + 100 })], ['unpark', () => log.unpark('uplink', r.seq)], ['parked', () => log.parked()],
-        ['addCheckpoint', () => log.addCheckpoint(cp)], ['checkpoints', () => log.checkpoints(0, 10)],
+        ['table write', () => table.write([{ key: 'a', value: 1 }])], ['table write of none', () => table.write([])],
+        ['table range', () => table.range({})], ['table get', () => table.get(['a'])], ['table get of none', () => table.get([])],
+        ['a table handed out after close', () => log.table('parked').range({})],
         ['removeUnreferencedImages', () => log.removeUnreferencedImages(['a'.repeat(64)])],
       ];
       // Closing: an append in flight holds close() open; every call made meanwhile refuses.
@@ -339,25 +336,24 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       cleanup();
     });
 
-    test('parked records survive reopen and are never evicted as delivered', async () => {
-      const { log, reopen, cleanup } = await factory.create();
+    test('a held record is never evicted as delivered, only by the undelivered limits; a released hold lets it go', async () => {
+      const { log, cleanup } = await factory.create();
       await log.open();
       for (let i = 0; i < 4; i++) await log.append(sampleRecord({ images: [imageRef(40 + i)] }));
-      const entry = { consumer: 'uplink', seq: 2, id: (await log.get(2))!.id, reason: 'too_large', detail: '200000 bytes > 131072', at: new Date().toISOString() };
-      await log.park(entry);
+      const held = new Set([2, 3]);
+      const release = log.holdDelivered((seq) => held.has(seq));
+      log.holdDelivered((seq) => seq === 3);
+      const all = await log.readAfter(0, 10);
+      const stripped = await log.evict({ reason: 'delivered_images', remove: [], stripImages: all });
+      assert.deepEqual([stripped.records, stripped.freedImages], [2, 2], 'the images of 1 and 4 only');
+      await log.evict({ reason: 'retention_delivered', remove: all, stripImages: [] });
+      assert.deepEqual((await log.readAfter(0, 10)).map((r) => [r.seq, r.images[0]?.evicted]), [[2, undefined], [3, undefined]], 'only the held records are left, whole');
+      release();
+      await log.evict({ reason: 'delivered_records', remove: all, stripImages: [] });
+      assert.deepEqual((await log.readAfter(0, 10)).map((r) => r.seq), [3], 'a released hold no longer keeps it; the other hold still does');
+      await log.evict({ reason: 'undelivered_records', remove: all, stripImages: [] });
+      assert.deepEqual(await log.readAfter(0, 10), [], 'the undelivered limits take held records too');
       await log.close();
-      const again = reopen();
-      await again.open();
-      assert.deepEqual(await again.parked('uplink'), [entry]);
-      assert.deepEqual(await again.parked('local'), []);
-      const all = await again.readAfter(0, 10);
-      await again.evict({ reason: 'delivered_images', remove: [], stripImages: all });
-      await again.evict({ reason: 'delivered_records', remove: all, stripImages: [] });
-      assert.deepEqual((await again.readAfter(0, 10)).map((r) => [r.seq, r.images[0]?.evicted]), [[2, undefined]], 'only the parked record is left, whole');
-      assert.equal(await again.unpark('uplink', 2), true);
-      assert.equal(await again.unpark('uplink', 2), false);
-      assert.deepEqual(await again.parked(), []);
-      await again.close();
       cleanup();
     });
 
@@ -393,9 +389,9 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       await log.open();
       for (let i = 0; i < 10; i++) await log.append(sampleRecord());
       const all = await log.readAfter(0, 10);
-      await log.park({ consumer: 'uplink', seq: 4, id: all[3]!.id, reason: 'refused', detail: 'test', at: new Date().toISOString() });
+      log.holdDelivered((seq) => seq === 4); // as the parked list holds a parked record
       await log.evict({ reason: 'delivered_records', remove: all.slice(0, 3), stripImages: [] });
-      await log.evict({ reason: 'delivered_records', remove: all.slice(3, 7), stripImages: [] }); // 4 is parked: stays
+      await log.evict({ reason: 'delivered_records', remove: all.slice(3, 7), stripImages: [] }); // 4 is held: stays
       const gaps = log.gaps();
       assert.deepEqual(gaps.map((g) => [g.from_seq, g.to_seq, g.records]), [[1, 3, 3], [5, 7, 3]]);
       assert.equal(gaps[0]!.prev_hash, GENESIS_HASH);
@@ -406,7 +402,6 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       const again = reopen();
       await again.open();
       assert.deepEqual(again.gaps(), gaps, 'gap rows are durable');
-      await again.unpark('uplink', 4);
       await again.evict({ reason: 'retention_delivered', remove: [all[3]!], stripImages: [] });
       assert.deepEqual(again.gaps().map((g) => [g.from_seq, g.to_seq, g.records, g.prev_hash, g.last_hash]), [[1, 7, 7, GENESIS_HASH, all[6]!.hash]]);
       assert.deepEqual(again.gaps()[0]!.reasons, ['delivered_records', 'retention_delivered']);
@@ -414,22 +409,28 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
       cleanup();
     });
 
-    test('side tables: ordered ranges, reverse, limit, deletes, apart from each other, across reopen', async () => {
+    test('tables: ordered ranges (gt, gte, lt), reverse, limit, deletes, apart from each other, across reopen', async () => {
       const { log, reopen, cleanup } = await factory.create();
       await log.open();
-      await log.tableWrite('plates', ['B\u00001', 'A\u00002', 'A\u00001', 'AB\u00001', 'กข\u00001'].map((key, i) => ({ key, value: { i } })), { sync: true });
-      await log.tableWrite('plate-variants', [{ key: 'A\u00001', value: 'other table' }]);
-      const a = await log.tableRead('plates', { gte: 'A\u0000', lt: 'A\u0001' });
+      const plates = log.table<unknown>('plates');
+      await plates.write(['B\u00001', 'A\u00002', 'A\u00001', 'AB\u00001', 'กข\u00001'].map((key, i) => ({ key, value: { i } })), { sync: true });
+      await log.table('plate-variants').write([{ key: 'A\u00001', value: 'other table' }]);
+      await log.table('parked').write([{ key: 'A\u00001', value: 'parked' }], { sync: true });
+      await log.table('checkpoint').write([{ key: 'A\u00001', value: 'checkpoint' }], { sync: true });
+      const a = await plates.range({ gte: 'A\u0000', lt: 'A\u0001' });
       assert.deepEqual(a, [['A\u00001', { i: 2 }], ['A\u00002', { i: 1 }]]);
-      assert.deepEqual((await log.tableRead('plates', { reverse: true, limit: 2 })).map(([k]) => k), ['กข\u00001', 'B\u00001']);
-      await log.tableWrite('plates', [{ key: 'A\u00001' }, { key: 'C', value: true }]);
+      assert.deepEqual((await plates.range({ gt: 'A\u00001', limit: 2 })).map(([k]) => k), ['A\u00002', 'AB\u00001']);
+      assert.deepEqual((await plates.range({ reverse: true, limit: 2 })).map(([k]) => k), ['กข\u00001', 'B\u00001']);
+      await plates.write([{ key: 'A\u00001' }, { key: 'C', value: true }]);
       await log.close();
       const again = reopen();
       await again.open();
-      assert.deepEqual((await again.tableRead('plates', {})).map(([k]) => k), ['A\u00002', 'AB\u00001', 'B\u00001', 'C', 'กข\u00001']);
-      assert.deepEqual(await again.tableRead('plate-variants', {}), [['A\u00001', 'other table']]);
-      assert.deepEqual(await again.tableRead('hotlist', {}), []);
-      assert.deepEqual(await again.tableGet('plates', ['C', 'missing', 'A\u00002']), [true, undefined, { i: 1 }]);
+      assert.deepEqual((await again.table('plates').range({})).map(([k]) => k), ['A\u00002', 'AB\u00001', 'B\u00001', 'C', 'กข\u00001']);
+      for (const t of ['plate-variants', 'parked', 'checkpoint'] as const) {
+        assert.deepEqual(await again.table(t).range({}), [['A\u00001', t === 'plate-variants' ? 'other table' : t]], `${t} is its own keyspace`);
+      }
+      assert.deepEqual(await again.table('hotlist').range({}), []);
+      assert.deepEqual(await again.table('plates').get(['C', 'missing', 'A\u00002']), [true, undefined, { i: 1 }]);
       await again.close();
       cleanup();
     });

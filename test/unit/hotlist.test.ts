@@ -8,6 +8,7 @@ import { entryFields } from '../../src/hotlist/hotlist-entry.js';
 import { Hotlist } from '../../src/hotlist/hotlist.js';
 import { emptyMemoryLogState, MemoryRecordLog, type MemoryLogState } from '../../src/log/memory-record-log.js';
 import type { AlertData, NewRecord } from '../../src/log/record.js';
+import type { TableName } from '../../src/log/record-log.js';
 import { PlateIndex } from '../../src/search/plate-index.js';
 import { recentDetections, searchPlates } from '../../src/search/plate-search.js';
 
@@ -75,11 +76,11 @@ test('bad entries are refused with the field named', () => {
 test('cloud changes arriving together are one write; an unchanged entry is not written again', async () => {
   const log = await openLog();
   let writes = 0;
-  const write = log.tableWrite.bind(log);
-  log.tableWrite = (...a) => {
-    writes += 1;
-    return write(...a);
-  };
+  const table = log.table.bind(log);
+  log.table = ((name: TableName) => {
+    const t = table(name);
+    return { ...t, write: (ops: Parameters<typeof t.write>[0], o?: { sync?: boolean }) => ((writes += 1), t.write(ops, o)) };
+  }) as typeof log.table;
   const h = new Hotlist(log);
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) => h.submit({ source: 'fleet', plate: `ZZ ${i}`, fields: fields() })));
   assert.equal(results.filter((r) => r.created).length, 50);
@@ -166,7 +167,8 @@ test('plate search: exact and fuzzy, newest first, camera and time filters, evic
   await log.evict({ reason: 'delivered_records', remove: [gone!], stripImages: [] });
   assert.deepEqual((await searchPlates(log, index, { ...q, plate: 'กข1234' })).hits.map((h) => h.record.seq), [2]);
 
-  await log.tableWrite('plates', (await log.tableRead('plates', {})).map(([key]) => ({ key })));
+  const plates = log.table('plates');
+  await plates.write((await plates.range({})).map(([key]) => ({ key })));
   assert.equal((await searchPlates(log, index, { ...q, plate: 'กข1234' })).hits.length, 0, 'index emptied by hand');
   await index.reindex();
   assert.deepEqual((await searchPlates(log, index, { ...q, plate: 'กข1234', fuzzy: true })).hits.map((h) => h.record.seq), [3, 2]);

@@ -24,7 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   evidence: ['log'],
   hotlist: ['log', 'kinds', 'plates', 'outbound'],
   search: ['log', 'plates', 'outbound'],
-  inbound: ['log', 'kinds', 'auth', 'config', 'ingest', 'hotlist', 'search', 'observability'],
+  inbound: ['log', 'kinds', 'auth', 'config', 'ingest', 'evidence', 'hotlist', 'search', 'observability'],
   observability: ['log', 'kinds', 'ingest', 'outbound', 'hotlist'],
   jobs: ['log', 'kinds', 'config', 'ingest', 'outbound', 'evidence'],
   'gateway-lifecycle': ['log', 'inbound', 'observability'],

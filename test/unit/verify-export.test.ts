@@ -9,7 +9,7 @@ import { signCheckpoint } from '../../src/evidence/checkpoint-signature.js';
 import { EvidenceCheckpoints } from '../../src/evidence/evidence-checkpoints.js';
 import { fingerprintOf, rawPublicKey, type SigningKey } from '../../src/evidence/signing-key.js';
 import { verifyExport, type VerifyResult } from '../../src/evidence/verify-export.js';
-import { exportRecords, type ExportFilter } from '../../src/log/export-records.js';
+import { exportRecords, type ExportFilter } from '../../src/evidence/export-records.js';
 import { MemoryRecordLog } from '../../src/log/memory-record-log.js';
 import { renderRest, sealLine } from '../../src/log/record-line.js';
 import { imageRef, sampleRecord } from '../conformance/record-log-suite.js';
@@ -32,7 +32,7 @@ async function store() {
     if (i === 3 || i === 20) await evidence.checkpoint();
   }
   const all = await log.readAfter(0, 30);
-  await log.park({ consumer: 'uplink', seq: 10, id: all[9]!.id, reason: 'refused', detail: 't', at: new Date().toISOString() });
+  log.holdDelivered((seq) => seq === 10); // parked: outbound's parked list holds it
   await log.evict({ reason: 'retention_delivered', remove: all.slice(0, 5), stripImages: [] });
   await log.evict({ reason: 'delivered_records', remove: all.slice(7, 12), stripImages: [] });
   await log.evict({ reason: 'delivered_images', remove: [], stripImages: [all[13]!] });

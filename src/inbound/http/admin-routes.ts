@@ -2,13 +2,15 @@
 // (config admin.token / LPRGW_ADMIN_TOKEN). With no token configured they do not exist.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../../errors.js';
-import { exportRecords } from '../../log/export-records.js';
+import { exportRecords } from '../../evidence/export-records.js';
 import type { RecordLog } from '../../log/record-log.js';
 import { credentialFrom, sameSecret } from '../../auth/credentials.js';
 import { sendError } from './send-error.js';
 
 export interface AdminRouteDeps {
   log: RecordLog;
+  /** The parked list (outbound's), as the operator sees it. */
+  parked: () => readonly { seq: number }[];
   token: string;
   /** Signs a checkpoint of the head (so an export is pinned to its end). */
   checkpoint?: (() => Promise<unknown>) | undefined;
@@ -44,12 +46,12 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
     res.end();
   });
   router.get('/api/admin/parked', async (_req, res) => {
-    res.json({ success: true, data: await deps.log.parked() });
+    res.json({ success: true, data: deps.parked() });
   });
   router.post('/api/admin/parked/:seq/replay', async (req, res) => {
     const seq = Number(req.params.seq);
     if (!Number.isSafeInteger(seq) || seq <= 0) return sendError(res, new GatewayError('VALIDATION_FAILED', 'seq must be a positive whole number'));
-    if (!(await deps.log.parked()).some((p) => p.seq === seq)) return sendError(res, new GatewayError('NOT_FOUND', `record ${seq} is not parked`));
+    if (!deps.parked().some((p) => p.seq === seq)) return sendError(res, new GatewayError('NOT_FOUND', `record ${seq} is not parked`));
     if (!deps.replay) return sendError(res, new GatewayError('UPLINK_UNAVAILABLE', 'no upstream (uplink or forward) to replay to'));
     try {
       await deps.replay(seq);

@@ -21,6 +21,7 @@ import type { StoredRecord, StatusData } from '../../log/record.js';
 import type { RecordLog } from '../../log/record-log.js';
 import { Backoff } from '../backoff.js';
 import { LogConsumer } from '../log-consumer.js';
+import type { ParkedRecords } from '../parked-records.js';
 import { ForwardError, type CentralAnswer } from './central-answer.js';
 import { createRestSender, type RestSender } from './central-rest.js';
 import { CameraSocketLink } from './camera-socket-link.js';
@@ -40,6 +41,8 @@ export interface ForwardOptions {
 
 export interface ForwardDeps {
   log: RecordLog;
+  /** Where a refused record is set aside (FORWARD_CONSUMER's entries). */
+  parked: ParkedRecords;
   blobs: BlobStore;
   logger: Logger;
 }
@@ -99,7 +102,7 @@ export class Forwarder {
 
   /** Records parked for the forward (refused by the server). */
   parkedCount(): number {
-    return this.deps.log.parkedCount(FORWARD_CONSUMER);
+    return this.deps.parked.count(FORWARD_CONSUMER);
   }
 
   /** For /api/statistics, the retained status, the status page and `lpr-gateway status`. */
@@ -113,13 +116,13 @@ export class Forwarder {
 
   /** Sends a parked record again (the operator fixed its cause); unparks it once delivered. */
   async replay(seq: number): Promise<void> {
-    if (!(await this.deps.log.parked(FORWARD_CONSUMER)).some((p) => p.seq === seq)) return;
+    if (!this.deps.parked.list(FORWARD_CONSUMER).some((p) => p.seq === seq)) return;
     const record = await this.deps.log.get(seq);
     if (!record) throw new Error(`record ${seq} is no longer stored`);
     const m = await forwardMessage(record, this.deps.blobs);
     const answer = m ? await this.transmit(m) : { ok: true as const };
     if (!answer.ok) throw new Error(`the central server refused it again: ${answer.message}`);
-    await this.deps.log.unpark(FORWARD_CONSUMER, seq);
+    await this.deps.parked.unpark(FORWARD_CONSUMER, seq);
     this.deps.logger.info({ seq }, 'forward: parked record replayed');
   }
 
@@ -244,7 +247,7 @@ export class Forwarder {
   }
 
   private async park(r: StoredRecord, message: string): Promise<void> {
-    await this.deps.log.park({ consumer: FORWARD_CONSUMER, seq: r.seq, id: r.id, reason: 'refused', detail: message, at: new Date().toISOString() });
+    await this.deps.parked.park({ consumer: FORWARD_CONSUMER, seq: r.seq, id: r.id, reason: 'refused', detail: message, at: new Date().toISOString() });
     this.deps.logger.warn({ seq: r.seq, id: r.id, camera_id: r.camera_id, reason: message }, 'forward: the central server refused a record; parked (lpr-gateway parked list)');
   }
 

@@ -3,11 +3,13 @@
 // memory). Every line is either a record — its stored line, byte for byte — or a typed
 // line, `{"line":"<type>",…}`:
 //   export          the first line: the format, and whether this is a selection;
-//   gap             a run of removed records in its place (gap-rows.ts);
+//   gap             a run of removed records in its place (log/gap-rows.ts);
 //   images_evicted  after a record whose images were evicted under disk pressure;
 //   checkpoint      a signed checkpoint, after the record (or gap) it covers.
-import type { ImageRef, StoredRecord } from './record.js';
-import type { Checkpoint, GapRow, RecordLog } from './record-log.js';
+import type { ImageRef, StoredRecord } from '../log/record.js';
+import type { GapRow, RecordLog } from '../log/record-log.js';
+import type { Checkpoint } from './checkpoint-signature.js';
+import { CheckpointStore } from './checkpoint-store.js';
 
 export const EXPORT_FORMAT = 2;
 
@@ -49,7 +51,7 @@ export async function* exportRecords(log: RecordLog, filter: ExportFilter, opts:
     selection: selection ? { camera_id: filter.cameraId ?? null, since: filter.since ?? null } : null,
   });
   const gaps = selection ? [] : log.gaps().filter((g) => g.from_seq <= end);
-  const checkpoints = new CheckpointReader(log);
+  const checkpoints = new CheckpointReader(new CheckpointStore(log));
   /** Gaps and checkpoints up to `seq`, in order. */
   async function* upTo(seq: number): AsyncGenerator<ExportLine> {
     for (;;) {
@@ -91,11 +93,11 @@ class CheckpointReader {
   private after = 0;
   private done = false;
 
-  constructor(private readonly log: RecordLog) {}
+  constructor(private readonly stored: CheckpointStore) {}
 
   async peek(): Promise<Checkpoint | undefined> {
     if (this.buf.length === 0 && !this.done) {
-      this.buf = await this.log.checkpoints(this.after, 100);
+      this.buf = await this.stored.after(this.after, 100);
       if (this.buf.length === 0) this.done = true;
       else this.after = this.buf.at(-1)!.seq;
     }
