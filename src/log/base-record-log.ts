@@ -13,6 +13,7 @@ import { GatewayError } from '../errors.js';
 import { CameraStats, emptyTotals } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
+import { TailCache } from './tail-cache.js';
 import { planGaps } from './gap-rows.js';
 import { liveImages, planRefs, refDeltas } from './image-refs.js';
 import { tableSpace, type ChainHead, type DedupeEntry, type Keyspace, type KvOp, type KvRange, type LogSnapshot, type WritePlan } from './log-backend.js';
@@ -54,15 +55,6 @@ interface Pending {
 
 const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
 
-/**
- * The tail: the newest records as appended, kept a little while for the log's readers
- * (the local broker, the uplink lanes, the plate index, the alert watch), which otherwise
- * each read back from LevelDB and parse every record just written. Bounded by count and by
- * age, so an idle gateway holds none of it.
- */
-const TAIL_RECORDS = 2048;
-const TAIL_MS = 2000;
-
 export abstract class BaseRecordLog implements RecordLog {
   // A backend stores; it decides nothing. Records (with their ends, the evicted marks and
   // the atomic WritePlan) are its own; everything else is a keyspace of ordered keys and
@@ -102,9 +94,8 @@ export abstract class BaseRecordLog implements RecordLog {
   private head: ChainHead | undefined;
   /** Removed stretches of the chain (gap-rows.ts), by first seq: a few rows, loaded at open. */
   private gaps_ = new Map<number, GapRow>();
-  /** Contiguous seqs ending at lastSeq() (see TAIL_RECORDS); emptied by any rewrite. */
-  private tail: { at: number; record: StoredRecord }[] = [];
-  private tailTimer: NodeJS.Timeout | undefined;
+  /** The newest records, for readers close behind (tail-cache.ts); emptied by any rewrite. */
+  private readonly tail = new TailCache();
 
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
@@ -203,30 +194,7 @@ export abstract class BaseRecordLog implements RecordLog {
 
   /** Records after a seq: from the tail when it reaches back that far, else from the store. */
   private range(afterSeq: number, limit: number): Promise<StoredRecord[]> {
-    return this.read(async () => {
-      const first = this.tail[0]?.record.seq;
-      if (first === undefined || afterSeq + 1 < first) return this._range(afterSeq, limit);
-      const start = afterSeq + 1 - first;
-      return this.tail.slice(start, start + limit).map((t) => t.record);
-    });
-  }
-
-  /** Keeps a committed batch in the tail (its seqs follow the tail's: see writeBatch). */
-  private addToTail(stored: StoredRecord[]): void {
-    const at = Date.now();
-    for (const record of stored) this.tail.push({ at, record });
-    let drop = Math.max(0, this.tail.length - TAIL_RECORDS);
-    while (drop < this.tail.length && this.tail[drop]!.at < at - TAIL_MS) drop += 1;
-    if (drop > 0) this.tail.splice(0, drop);
-    // Traffic stopped: let the last records go too (one timer, pushed back by each batch).
-    if (this.tailTimer) this.tailTimer.refresh();
-    else this.tailTimer = setTimeout(() => this.clearTail(), TAIL_MS).unref();
-  }
-
-  private clearTail(): void {
-    clearTimeout(this.tailTimer);
-    this.tailTimer = undefined;
-    this.tail = [];
+    return this.read(async () => this.tail.after(afterSeq, limit) ?? this._range(afterSeq, limit));
   }
 
   async readBefore(beforeSeq: number, limit: number): Promise<StoredRecord[]> {
@@ -371,7 +339,7 @@ export abstract class BaseRecordLog implements RecordLog {
   // ---- internals ----------------------------------------------------------------------
 
   private async load(snap: LogSnapshot): Promise<void> {
-    this.clearTail();
+    this.tail.clear();
     const logged = Math.max(snap.lastSeq, snap.highWater);
     const cursor = Math.max(0, ...snap.cursors);
     if (cursor > logged) {
@@ -445,7 +413,7 @@ export abstract class BaseRecordLog implements RecordLog {
   private fail(err: unknown): void {
     // A failed batch's seqs are skipped, but it may surface after LevelDB's recovery:
     // from here on only the store says what is there.
-    this.clearTail();
+    this.tail.clear();
     if (this.health_.state !== 'open') return;
     const reason = err instanceof Error ? err.message : String(err);
     this.setHealth({ state: 'failed', code: failureCode(err), reason, since: new Date().toISOString(), failures: this.health_.failures + 1 });
@@ -528,7 +496,7 @@ export abstract class BaseRecordLog implements RecordLog {
         put: stored, del: [], stripped: [], dedupe, refs: refs.refs, totals: stats.totals, cameras: [...stats.cameras.values()], highWater: last, chainHead: head,
       }));
       this.head = head;
-      this.addToTail(stored);
+      this.tail.add(stored);
       stats.commit();
       if (this.first === 0) this.first = firstSeq;
       for (const listener of this.listeners) listener(last);
@@ -558,7 +526,7 @@ export abstract class BaseRecordLog implements RecordLog {
     const effect = planEviction(change.reason, remove, strip, refs, before);
     // Removed stretches stay visible as what they are (export gap lines), never as a break.
     const gaps = planGaps([...this.gaps_.values()], remove, change.reason);
-    this.clearTail(); // records in it may be going or losing images
+    this.tail.clear(); // records in it may be going or losing images
     await this.write(() => this._commit({
       put: [], del: remove, stripped: strip.map((r) => r.seq), dedupe: [], refs: refs.refs, totals: effect.totals, cameras: [],
       ...(gaps.put.length + gaps.del.length > 0 ? { gaps } : {}),
