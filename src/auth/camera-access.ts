@@ -1,7 +1,7 @@
 // Which camera ids may send, and with which credential (config camera.tokens, knownOnly).
 // Deployed cameras send no credentials, so a camera without a configured token is let in
 // unless knownOnly is set; a camera with one must present it.
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import { sameSecret as same } from './credentials.js';
 
 export interface CameraAccessOptions {
@@ -25,11 +25,11 @@ export function createCameraAccess(o: CameraAccessOptions): CameraAccess {
     check(cameraId, credential) {
       const token = tokens.get(cameraId);
       if (token !== undefined) {
-        if (!credential) throw new GatewayError('UNAUTHORIZED', `camera ${cameraId} must send its token`);
-        if (!same(credential, token)) throw new GatewayError('FORBIDDEN', `wrong token for camera ${cameraId}`);
+        if (!credential) throw gatewayError('CAMERA_TOKEN_MISSING', cameraId);
+        if (!same(credential, token)) throw gatewayError('CAMERA_TOKEN_WRONG', cameraId);
         return;
       }
-      if (o.knownOnly && !known.has(cameraId)) throw new GatewayError('FORBIDDEN', `camera ${cameraId} is not a known camera`);
+      if (o.knownOnly && !known.has(cameraId)) throw gatewayError('CAMERA_UNKNOWN', cameraId);
     },
     isKnownCredential(credential) {
       for (const t of tokens.values()) if (same(credential, t)) return true;

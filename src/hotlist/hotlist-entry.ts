@@ -2,7 +2,7 @@
 // serve the admin API, the CSV import and the cloud's retained messages.
 import { z } from 'zod';
 import { checkFields } from '../kinds/message-schemas.js';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import { isPlateKey, normalisePlate } from '../plates/plate-text.js';
 
 export const ALERT_LEVELS = ['info', 'warning', 'critical'] as const;
@@ -54,15 +54,13 @@ export type EntryFields = z.infer<typeof fields>;
 export function plateKey(plate: string): string {
   const key = normalisePlate(plate);
   if (!isPlateKey(key)) {
-    throw new GatewayError('VALIDATION_FAILED', `plate "${plate}" is not a plate: 2 to 32 letters and digits once spaces, dashes and dots are removed`, {
-      fields: [{ path: 'plate', message: 'expected letters and digits' }],
-    });
+    throw gatewayError('NOT_A_PLATE', plate);
   }
   return key;
 }
 
 /** Checks an entry's fields (from JSON, a CSV row or a cloud message). */
 export function entryFields(body: unknown): EntryFields {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new GatewayError('INVALID_BODY', 'expected a JSON object with reason, level, expires_at, fuzzy, note');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw gatewayError('HOTLIST_ENTRY_SHAPE');
   return checkFields(fields, body);
 }

@@ -1,6 +1,6 @@
 // Per-client-address token buckets for camera messages: generous (a camera flushing its
 // backlog never hits them), but one misbehaving device cannot monopolise the gateway.
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 
 export interface ClientRateLimit {
   /** Throws RATE_LIMITED when `address` is over its rate. */
@@ -25,7 +25,7 @@ export function createClientRateLimit(perSecond: number, burst: number, now: () 
       b.at = t;
       if (b.tokens < 1) {
         buckets.set(key, b);
-        throw new GatewayError('RATE_LIMITED', `too many messages from ${key}; slow down`, { retryAfter: Math.ceil(1 / perSecond) || 1 });
+        throw gatewayError('RATE_LIMITED', key, { retryAfter: Math.ceil(1 / perSecond) || 1 });
       }
       b.tokens -= 1;
       buckets.set(key, b);

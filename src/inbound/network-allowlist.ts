@@ -1,12 +1,12 @@
 // Which client addresses may send camera traffic (config camera.networks, CIDRs).
 // Node's BlockList does the matching; IPv4-mapped IPv6 addresses are checked as IPv4.
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 
 export type AddressCheck = (address: string | undefined) => boolean;
 
 /** The refusal of an address outside camera.networks: one text for REST and Socket.IO alike. */
-export const NETWORK_FORBIDDEN = new GatewayError('FORBIDDEN', 'this address may not send camera data (camera.networks)');
+export const NETWORK_FORBIDDEN = gatewayError('NETWORK_FORBIDDEN');
 
 export function createNetworkAllowlist(cidrs: readonly string[]): AddressCheck {
   const list = new BlockList();

@@ -1,7 +1,7 @@
 // Takes base64 images out of a camera message: decodes each once, hashes it, and returns
 // the binary plus a reference. The caller stores the blobs before the record (docs/ARCHITECTURE.md).
 import { createHash } from 'node:crypto';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import type { ImageRef } from '../log/record.js';
 
 export interface DecodedImage {
@@ -25,9 +25,7 @@ function sniffContentType(data: Buffer): string {
   return 'application/octet-stream';
 }
 
-const notBase64 = (field: string) => new GatewayError('INVALID_IMAGE', `${field} is not valid base64`, {
-  fields: [{ path: field, message: 'not valid base64' }],
-});
+const notBase64 = (field: string) => gatewayError('IMAGE_NOT_BASE64', field);
 
 function described(data: Buffer, field: string, name: string): DecodedImage {
   const sha256 = createHash('sha256').update(data).digest('hex');
@@ -58,9 +56,7 @@ function plateCrops(value: unknown): unknown[] {
     }
   }
   if (typeof value === 'string') return [value];
-  throw new GatewayError('INVALID_IMAGE', `${PLATE_CROPS_FIELD} must be a list of base64 images`, {
-    fields: [{ path: PLATE_CROPS_FIELD, message: 'expected a list of base64 strings' }],
-  });
+  throw gatewayError('IMAGES_NOT_LIST', PLATE_CROPS_FIELD);
 }
 
 /**
@@ -80,9 +76,7 @@ export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap
     const value = body[field];
     if (!present(value)) continue;
     if (typeof value !== 'string') {
-      throw new GatewayError('INVALID_IMAGE', `${field} must be a base64 string`, {
-        fields: [{ path: field, message: 'expected a base64 string' }],
-      });
+      throw gatewayError('IMAGE_NOT_STRING', field);
     }
     images.push(decodeOne(value, field, field));
   }
@@ -92,9 +86,7 @@ export function decodeImages(body: Record<string, unknown>, lifted?: ReadonlyMap
       const field = `${PLATE_CROPS_FIELD}[${i}]`;
       if (!present(crop)) return;
       if (typeof crop !== 'string') {
-        throw new GatewayError('INVALID_IMAGE', `${field} must be a base64 string`, {
-          fields: [{ path: field, message: 'expected a base64 string' }],
-        });
+        throw gatewayError('IMAGE_NOT_STRING', field);
       }
       images.push(decodeOne(crop, field, `cropped_plate_${i}`));
     });

@@ -1,7 +1,7 @@
 // ingest.accept(): the one entry point for every camera message, whatever the transport.
 // Order matters: validate → dedupe pre-check → images durable → record durable → answer.
 import type { Logger } from 'pino';
-import { toGatewayError, type GatewayError } from '../errors.js';
+import { type GatewayError, toGatewayError } from '../errors.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import type { NewRecord, Transport } from '../log/record.js';

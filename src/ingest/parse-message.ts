@@ -1,7 +1,7 @@
 // Validates and normalises one camera message, whatever transport it came on. Pure: no I/O.
 // Produces the record fields, the decoded images and the dedupe key.
 import * as crypto from 'node:crypto';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import { decodeImages, IMAGE_FIELDS, type DecodedImage } from './decode-images.js';
 import { LiftedBody } from './lift-images.js';
 import { KIND_OF_TYPE, KINDS } from '../kinds/index.js';
@@ -40,8 +40,6 @@ export interface ParsedMessage {
 /** `type` → kind: every kind's aliases (kinds/), and the contract's connection test. */
 const TYPES = new Map<string, MessageKind>([...KIND_OF_TYPE, [CONNECTION_TEST, CONNECTION_TEST]]);
 
-const invalid = (path: string, message: string, code: 'VALIDATION_FAILED' | 'INVALID_ID' = 'VALIDATION_FAILED') =>
-  new GatewayError(code, `${path} ${message}`, { fields: [{ path, message }] });
 
 function asObject(input: unknown): Record<string, unknown> {
   let value = input;
@@ -50,13 +48,13 @@ function asObject(input: unknown): Record<string, unknown> {
     try {
       value = JSON.parse(value);
     } catch {
-      throw new GatewayError('INVALID_JSON', 'message is not valid JSON');
+      throw gatewayError('MESSAGE_NOT_JSON');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new GatewayError('INVALID_BODY', 'message must be a JSON object');
+    throw gatewayError('MESSAGE_NOT_OBJECT');
   }
-  if (tooDeep(value)) throw new GatewayError('INVALID_BODY', `message is nested more than ${MAX_DEPTH} levels deep`);
+  if (tooDeep(value)) throw gatewayError('MESSAGE_TOO_DEEP', MAX_DEPTH);
   return value as Record<string, unknown>;
 }
 
@@ -81,16 +79,12 @@ function kindOf(body: Record<string, unknown>, implied: MessageKind | undefined)
   const type = body.type;
   if (type === undefined || type === null || type === '') {
     if (implied) return implied;
-    throw new GatewayError('UNKNOWN_TYPE', 'type is required (detection_result or health_check)', {
-      fields: [{ path: 'type', message: 'required' }],
-    });
+    throw gatewayError('TYPE_MISSING');
   }
   // A Map: "__proto__" or "constructor" find nothing (an object would find Object.prototype's).
   const kind = typeof type === 'string' ? TYPES.get(type) : undefined;
   if (!kind) {
-    throw new GatewayError('UNKNOWN_TYPE', `unknown type ${JSON.stringify(type).slice(0, 80)}`, {
-      fields: [{ path: 'type', message: 'expected detection_result, health_check or test' }],
-    });
+    throw gatewayError('TYPE_UNKNOWN', type);
   }
   return kind;
 }
@@ -100,12 +94,12 @@ function idField(body: Record<string, unknown>, names: string[], fallback?: stri
   const value = body[name];
   if (value === undefined || value === null) {
     if (fallback !== undefined) return fallback;
-    throw invalid(names[0]!, 'is required', 'INVALID_ID');
+    throw gatewayError('ID_INVALID', names[0]!, 'is required');
   }
   const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof id !== 'string') throw invalid(name, 'must be a string', 'INVALID_ID');
+  if (typeof id !== 'string') throw gatewayError('ID_INVALID', name, 'must be a string');
   const problem = topicIdProblem(id);
-  if (problem) throw invalid(name, problem, 'INVALID_ID');
+  if (problem) throw gatewayError('ID_INVALID', name, problem);
   return id;
 }
 
@@ -113,17 +107,13 @@ function timeOf(body: Record<string, unknown>, kind: MessageKind, opts: ParseOpt
   const raw = body.timestamp ?? body.created_at;
   if (raw === undefined || raw === null || raw === '') {
     if (isConnectionTest(kind) || KINDS[kind].timestampOptional) return { timestamp: new Date(opts.now).toISOString(), ms: opts.now };
-    throw new GatewayError('VALIDATION_FAILED', 'timestamp is required', {
-      fields: [{ path: 'timestamp', message: 'required' }],
-    });
+    throw gatewayError('TIMESTAMP_MISSING');
   }
   // created_at is UTC in SQLite form; timestamp without zone is camera-local.
   const zone = body.timestamp === undefined || body.timestamp === null ? 'UTC' : opts.timeZone;
   const ms = parseCameraTime(raw, zone);
   if (ms === undefined) {
-    throw new GatewayError('INVALID_TIMESTAMP', `timestamp ${JSON.stringify(raw).slice(0, 60)} is not a valid date and time`, {
-      fields: [{ path: 'timestamp', message: 'expected ISO 8601 (e.g. 2024-12-19T10:00:00Z)' }],
-    });
+    throw gatewayError('TIMESTAMP_INVALID', raw);
   }
   return { timestamp: typeof raw === 'string' ? raw : String(raw), ms };
 }
@@ -172,9 +162,7 @@ export function parseMessage(input: unknown, opts: ParseOptions): ParsedMessage 
   const images = spec?.images ? decodeImages(body, lifted) : [];
   lifted?.clear();
   if (opts.maxImages !== undefined && images.length > opts.maxImages) {
-    throw new GatewayError('VALIDATION_FAILED', `a record may carry at most ${opts.maxImages} images (got ${images.length})`, {
-      fields: [{ path: 'cropped_plates', message: 'too many images' }],
-    });
+    throw gatewayError('TOO_MANY_IMAGES', opts.maxImages, images.length);
   }
   const raw = spec?.images ? takeOutImages(body) : body;
 

@@ -3,7 +3,7 @@
 // details, counts as numeric strings, PASS/FAIL/WARNING health. Unknown fields are kept
 // by the caller (raw), never rejected here.
 import { z } from 'zod';
-import { GatewayError, type FieldProblem } from '../errors.js';
+import { gatewayError, type FieldProblem } from '../errors.js';
 import type { HealthLevel } from '../log/record.js';
 
 /** A JSON text of the expected shape is parsed; anything else is left for the schema to reject. */
@@ -89,5 +89,5 @@ export function checkFields<T>(schema: z.ZodType<T>, body: unknown): T {
   if (result.success) return result.data;
   const fields: FieldProblem[] = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = fields[0]!;
-  throw new GatewayError('VALIDATION_FAILED', `${first.path}: ${first.message}`, { fields });
+  throw gatewayError('FIELD_INVALID', first.path, first.message, { fields });
 }

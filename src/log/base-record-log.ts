@@ -9,7 +9,7 @@
 //    at once (507/503), then closes and reopens the backend (LevelDB repairs its log on
 //    open) until it is healthy again.
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError, gatewayError } from '../errors.js';
 import { CameraStats, emptyTotals } from './camera-stats.js';
 import { planEviction } from './eviction-plan.js';
 import { GroupCommit } from './group-commit.js';
@@ -377,7 +377,7 @@ export abstract class BaseRecordLog implements RecordLog {
     try {
       return await fn();
     } catch (err) {
-      throw err instanceof GatewayError ? err : new GatewayError('STORE_UNAVAILABLE', 'reading the store failed', { cause: err, retryAfter: 5 });
+      throw err instanceof GatewayError ? err : gatewayError('STORE_READ_FAILED', { cause: err });
     }
   }
 

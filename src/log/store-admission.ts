@@ -11,7 +11,7 @@
 // Over quota, retention first makes room from delivered data (and from undelivered data
 // only when the operator chose store.whenFull: evict-oldest); otherwise 507 + Retry-After.
 import { statfsSync } from 'node:fs';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import type { RecordLog } from './record-log.js';
 import { refusalOf } from './store-failure.js';
 
@@ -108,7 +108,7 @@ export class StoreAdmission {
       if ((await this.o.makeRoom(missing)) === 0) break; // nothing left to evict
     }
     if (!this.fits(bytes)) {
-      throw new GatewayError('STORE_FULL', `the gateway's store is full (quota ${this.o.maxBytes} bytes, nothing delivered left to evict); resend later`, { retryAfter: 30 });
+      throw gatewayError('STORE_QUOTA', this.o.maxBytes);
     }
     this.reserved += bytes;
   }
@@ -126,7 +126,7 @@ export class StoreAdmission {
     if (this.o.minFreeBytes <= 0) return;
     const free = this.freeBytes();
     if (free - bytes < this.o.minFreeBytes) {
-      throw new GatewayError('STORE_FULL', `the gateway's disk is full (${Math.max(0, free)} bytes free, floor ${this.o.minFreeBytes}); resend later`, { retryAfter: 60 });
+      throw gatewayError('DISK_FLOOR', Math.max(0, free), this.o.minFreeBytes);
     }
     this.free -= bytes;
   }

@@ -1,7 +1,7 @@
 // Admin endpoints: export, parked records (list, replay). Only with the admin token
 // (config admin.token / LPRGW_ADMIN_TOKEN). With no token configured they do not exist.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { GatewayError } from '../../errors.js';
+import { gatewayError } from '../../errors.js';
 import { exportRecords } from '../../evidence/export-records.js';
 import type { RecordLog } from '../../log/record-log.js';
 import { credentialFrom, sameSecret } from '../../auth/credentials.js';
@@ -21,10 +21,10 @@ export interface AdminRouteDeps {
 /** In front of every admin route: the admin token, or 401/403; no token configured → 404. */
 export function requireAdmin(token: string) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!token) return sendError(res, new GatewayError('NOT_FOUND', 'admin endpoints are off (no admin token configured)'));
+    if (!token) return sendError(res, gatewayError('ADMIN_OFF'));
     const given = credentialFrom(req.headers);
-    if (!given) return sendError(res, new GatewayError('UNAUTHORIZED', 'admin token required (Authorization: Bearer ...)'));
-    if (!sameSecret(given, token)) return sendError(res, new GatewayError('FORBIDDEN', 'wrong admin token'));
+    if (!given) return sendError(res, gatewayError('ADMIN_TOKEN_MISSING'));
+    if (!sameSecret(given, token)) return sendError(res, gatewayError('ADMIN_TOKEN_WRONG'));
     next();
   };
 }
@@ -35,7 +35,7 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
   router.get('/api/admin/export', async (req, res) => {
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     if (since !== undefined && Number.isNaN(Date.parse(since))) {
-      return sendError(res, new GatewayError('VALIDATION_FAILED', 'since must be an ISO 8601 time'));
+      return sendError(res, gatewayError('NOT_A_TIME', 'since'));
     }
     const camera = typeof req.query.camera === 'string' ? req.query.camera : undefined;
     res.type('application/x-ndjson');
@@ -50,14 +50,14 @@ export function createAdminRoutes(deps: AdminRouteDeps): Router {
   });
   router.post('/api/admin/parked/:seq/replay', async (req, res) => {
     const seq = Number(req.params.seq);
-    if (!Number.isSafeInteger(seq) || seq <= 0) return sendError(res, new GatewayError('VALIDATION_FAILED', 'seq must be a positive whole number'));
-    if (!deps.parked().some((p) => p.seq === seq)) return sendError(res, new GatewayError('NOT_FOUND', `record ${seq} is not parked`));
-    if (!deps.replay) return sendError(res, new GatewayError('UPLINK_UNAVAILABLE', 'no upstream (uplink or forward) to replay to'));
+    if (!Number.isSafeInteger(seq) || seq <= 0) return sendError(res, gatewayError('NOT_A_SEQ'));
+    if (!deps.parked().some((p) => p.seq === seq)) return sendError(res, gatewayError('NOT_PARKED', seq));
+    if (!deps.replay) return sendError(res, gatewayError('NO_UPSTREAM'));
     try {
       await deps.replay(seq);
       res.json({ success: true, message: `record ${seq} delivered and unparked` });
     } catch (err) {
-      sendError(res, new GatewayError('UPLINK_UNAVAILABLE', `replay failed: ${(err as Error).message}`, { retryAfter: 30 }));
+      sendError(res, gatewayError('REPLAY_FAILED', (err as Error).message));
     }
   });
   return router;

@@ -6,7 +6,7 @@
 // to express, whose camera routes answer the same way.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { GatewayError, toGatewayError } from '../../errors.js';
+import { type GatewayError, gatewayError, toGatewayError } from '../../errors.js';
 import type { AcceptContext, Ingest } from '../../ingest/ingest.js';
 import { ImageLifter, LiftedBody } from '../../ingest/lift-images.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
@@ -16,7 +16,6 @@ import type { ClientRateLimit } from '../client-rate-limit.js';
 import { credentialFrom } from '../../auth/credentials.js';
 import { NETWORK_FORBIDDEN, type AddressCheck } from '../network-allowlist.js';
 import { successBody } from '../reply-bodies.js';
-import { bodyIncomplete, bodyNotJson, bodyTooLarge } from './body-errors.js';
 import { sendJson, sendError } from './send-error.js';
 
 export interface CameraPostDeps {
@@ -139,7 +138,7 @@ const LIFT_FROM_BYTES = 64 * 1024;
  */
 function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
+  if (declared > limit) return Promise.reject(gatewayError('BODY_TOO_LARGE', limit));
   return new Promise((resolve, reject) => {
     const decoder = new StringDecoder('utf8');
     const lifter = declared >= LIFT_FROM_BYTES ? new ImageLifter(declared) : undefined;
@@ -149,7 +148,7 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
       bytes += chunk.length;
       if (bytes > limit) {
         cleanup();
-        reject(bodyTooLarge(limit));
+        reject(gatewayError('BODY_TOO_LARGE', limit));
         return;
       }
       // A body longer than declared is refused at its end; the lifter sees no more of it.
@@ -160,7 +159,7 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     const onEnd = () => {
       cleanup();
       if (!Number.isNaN(declared) && bytes !== declared) {
-        reject(bodyIncomplete());
+        reject(gatewayError('BODY_INCOMPLETE', ''));
         return;
       }
       if (lifter) {
@@ -182,12 +181,12 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
       try {
         resolve(JSON.parse(text));
       } catch (err) {
-        reject(bodyNotJson((err as Error).message));
+        reject(gatewayError('BODY_NOT_JSON', (err as Error).message));
       }
     };
     const onAborted = () => {
       cleanup();
-      reject(bodyIncomplete());
+      reject(gatewayError('BODY_INCOMPLETE', ''));
     };
     const cleanup = () => {
       req.off('data', onData);

@@ -3,8 +3,7 @@
 // the contract's JSON error body.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { GatewayError } from '../../errors.js';
-import { bodyIncomplete, bodyNotJson, bodyTooLarge } from './body-errors.js';
+import { GatewayError, gatewayError } from '../../errors.js';
 import { sendError } from './send-error.js';
 
 export interface HttpAppDeps {
@@ -19,15 +18,15 @@ export interface HttpAppDeps {
 function bodyError(err: { type?: string; message?: string }, limit: number): GatewayError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return bodyNotJson(err.message ?? '');
+      return gatewayError('BODY_NOT_JSON', err.message ?? '');
     case 'entity.too.large':
-      return bodyTooLarge(limit);
+      return gatewayError('BODY_TOO_LARGE', limit);
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new GatewayError('INVALID_BODY', err.message ?? 'unsupported body encoding');
+      return gatewayError('BODY_ENCODING', err.message ?? '');
     case 'request.aborted':
     case 'request.size.invalid':
-      return bodyIncomplete(err.message);
+      return gatewayError('BODY_INCOMPLETE', err.message ?? '');
     default:
       return undefined;
   }
@@ -43,11 +42,11 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   for (const router of deps.routers) app.use(router);
 
   app.use((req: Request, res: Response) => {
-    sendError(res, new GatewayError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+    sendError(res, gatewayError('NO_ROUTE', req.method, req.path));
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = err instanceof GatewayError ? err : bodyError(err as { type?: string }, deps.maxMessageBytes);
-    const error = known ?? new GatewayError('INTERNAL', 'Internal error', { cause: err });
+    const error = known ?? gatewayError('INTERNAL', { cause: err });
     if (known && req.method === 'POST') deps.refused(error, req.socket.remoteAddress);
     else if (error.status >= 500) deps.logger.error({ code: error.code, method: req.method, path: req.path, err }, error.message);
     else deps.logger.warn({ code: error.code, method: req.method, path: req.path }, `request rejected: ${error.message}`);

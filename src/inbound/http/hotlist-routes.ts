@@ -1,7 +1,7 @@
 // Admin endpoints of the hotlist and the search index (admin token): entries one by one,
 // a bulk CSV (or JSON list) import, and the index rebuild.
 import express, { Router, type Request } from 'express';
-import { GatewayError } from '../../errors.js';
+import { gatewayError } from '../../errors.js';
 import { entryFields, plateKey, type EntryFields } from '../../hotlist/hotlist-entry.js';
 import type { Hotlist } from '../../hotlist/hotlist.js';
 import type { PlateIndex } from '../../search/plate-index.js';
@@ -26,17 +26,17 @@ async function importRows(req: Request): Promise<{ plate: string; fields: EntryF
     try {
       rows = parseCsv(req.body, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
     } catch (err) {
-      throw new GatewayError('INVALID_BODY', `CSV: ${(err as Error).message}`);
+      throw gatewayError('HOTLIST_IMPORT_CSV', (err as Error).message);
     }
   } else if (Array.isArray(req.body)) rows = req.body;
-  else throw new GatewayError('INVALID_BODY', 'expected text/csv with a header row (plate,reason,level,expires_at,fuzzy,note) or a JSON list of entries');
-  if (rows.length === 0) throw new GatewayError('INVALID_BODY', 'no entries in the import');
+  else throw gatewayError('HOTLIST_IMPORT_SHAPE');
+  if (rows.length === 0) throw gatewayError('HOTLIST_IMPORT_EMPTY');
   const problems: { path: string; message: string }[] = [];
   const out = rows.flatMap((row, i) => {
     const line = typeof req.body === 'string' ? `row ${i + 2}` : `[${i}]`; // CSV rows count the header as row 1
     try {
       const plate = (row as { plate?: unknown })?.plate;
-      if (typeof plate !== 'string' || plate.trim() === '') throw new GatewayError('VALIDATION_FAILED', 'plate: must not be empty');
+      if (typeof plate !== 'string' || plate.trim() === '') throw gatewayError('FIELD_INVALID', 'plate', 'must not be empty');
       plateKey(plate);
       return [{ plate, fields: entryFields(row) }];
     } catch (err) {
@@ -46,7 +46,7 @@ async function importRows(req: Request): Promise<{ plate: string; fields: EntryF
   });
   // All or nothing: a list with a bad row is refused whole, so nobody wonders which half went in.
   if (problems.length) {
-    throw new GatewayError('VALIDATION_FAILED', `${problems.length} of ${rows.length} entries are invalid; nothing imported. First: ${problems[0]!.path}: ${problems[0]!.message}`, { fields: problems.slice(0, 100) });
+    throw gatewayError('HOTLIST_IMPORT_INVALID', problems.length, rows.length, problems[0]!, { fields: problems.slice(0, 100) });
   }
   return out;
 }
@@ -67,7 +67,7 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
   }));
   router.get('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
     const entry = await deps.hotlist.get('local', plateOf(req));
-    if (!entry) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
+    if (!entry) throw gatewayError('NO_HOTLIST_ENTRY');
     res.json({ success: true, data: entry });
   }));
   router.put('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
@@ -75,7 +75,7 @@ export function createHotlistRoutes(deps: HotlistRouteDeps): Router {
     res.status(created ? 201 : 200).json({ success: true, message: created ? 'hotlist entry added' : 'hotlist entry updated', data: entry });
   }));
   router.delete('/api/admin/hotlist/:plate', admin, answerErrors(async (req, res) => {
-    if (!(await deps.hotlist.remove('local', plateOf(req)))) throw new GatewayError('NOT_FOUND', 'no such hotlist entry');
+    if (!(await deps.hotlist.remove('local', plateOf(req)))) throw gatewayError('NO_HOTLIST_ENTRY');
     res.json({ success: true, message: 'hotlist entry removed' });
   }));
 

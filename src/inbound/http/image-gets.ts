@@ -4,7 +4,7 @@
 // the cameras' ack p99 up by a third while a person scrolled (bench:viewer). Only
 // `GET /api/images/<sha256>` is taken here; express's route answers every other spelling.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../../errors.js';
+import { gatewayError } from '../../errors.js';
 import type { BlobStore } from '../../log/blob-store.js';
 import { sendError } from './send-error.js';
 import { askForLogin, type ViewerCheck } from './viewer-login.js';
@@ -26,7 +26,7 @@ export function imageGets(deps: ImageGetDeps): (req: IncomingMessage, res: Serve
     deps.viewer(req.headers.authorization).then((ok) => {
       if (!ok) return askForLogin(res);
       return deps.blobs.read(sha256).then((data) => {
-        if (!data) return sendError(res, new GatewayError('NOT_FOUND', 'no such image'));
+        if (!data) return sendError(res, gatewayError('NO_IMAGE'));
         res.writeHead(200, {
           'Content-Type': data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : 'application/octet-stream',
           'Content-Length': data.length,

@@ -3,7 +3,7 @@
 // A record is sent as its stored line, byte for byte (`data`); what changed since (images
 // evicted) is reported beside it, never inside it.
 import { Router, type RequestHandler, type Response } from 'express';
-import { GatewayError } from '../../errors.js';
+import { gatewayError, toGatewayError } from '../../errors.js';
 import { KINDS } from '../../kinds/index.js';
 import type { RecordKind, StoredRecord } from '../../log/record.js';
 import type { BlobStore } from '../../log/blob-store.js';
@@ -26,9 +26,7 @@ function intParam(value: unknown, name: string, fallback: number, max = Number.M
   if (value === undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new GatewayError('VALIDATION_FAILED', `${name} must be a whole number from 0 to ${max}`, {
-      fields: [{ path: name, message: 'expected a whole number' }],
-    });
+    throw gatewayError('NOT_A_NUMBER', name, max);
   }
   return n;
 }
@@ -37,7 +35,7 @@ const evicted = (r: StoredRecord) => r.images.some((i) => i.evicted);
 
 function found(res: Response, record: StoredRecord | undefined, kind?: RecordKind): void {
   if (!record || (kind && record.kind !== kind)) {
-    sendError(res, new GatewayError('NOT_FOUND', 'no such record'));
+    sendError(res, gatewayError('NO_RECORD'));
     return;
   }
   res.type('application/json').send(Buffer.concat([
@@ -55,7 +53,7 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
       const limit = intParam(req.query.limit, 'limit', 100, MAX_PAGE);
       const kind = req.query.kind;
       if (kind !== undefined && !QUERY_KINDS.includes(kind as RecordKind)) {
-        throw new GatewayError('VALIDATION_FAILED', `kind must be one of ${QUERY_KINDS.join(', ')}`);
+        throw gatewayError('KIND_UNKNOWN', QUERY_KINDS);
       }
       const records = await deps.log.readAfter(after, limit, kind ? [kind as RecordKind] : undefined);
       const next = records.length === limit ? records[records.length - 1]!.seq : null;
@@ -63,7 +61,7 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
       const beside = { images_evicted: records.filter(evicted).map((r) => r.seq), next_after: next, last_seq: deps.log.lastSeq() };
       res.type('application/json').send(Buffer.concat([Buffer.from('{"success":true,"data":['), ...lines, Buffer.from(`],${JSON.stringify(beside).slice(1)}`)]));
     } catch (err) {
-      sendError(res, err instanceof GatewayError ? err : new GatewayError('INTERNAL', 'reading the store failed'));
+      sendError(res, toGatewayError(err));
     }
   });
   read('/api/records/:id', async (req, res) => found(res, await deps.log.getById(String(req.params.id))));
@@ -71,7 +69,7 @@ export function createRecordRoutes(deps: RecordRouteDeps): Router {
   read('/api/health/:id', async (req, res) => found(res, await deps.log.getById(String(req.params.id)), 'health'));
   read('/api/images/:sha256', async (req, res) => {
     const data = await deps.blobs.read(String(req.params.sha256));
-    if (!data) return sendError(res, new GatewayError('NOT_FOUND', 'no such image'));
+    if (!data) return sendError(res, gatewayError('NO_IMAGE'));
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.type(data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : 'application/octet-stream').send(data);
   });

@@ -2,7 +2,7 @@
 // same viewer login as the record read-back API). All answered from the gateway alone.
 import { Router, type Request, type RequestHandler } from 'express';
 import { parseCameraTime } from '../../ingest/parse-timestamp.js';
-import { GatewayError } from '../../errors.js';
+import { type GatewayError, gatewayError } from '../../errors.js';
 import type { AlertWatch } from '../../hotlist/alert-watch.js';
 import type { DetectionData } from '../../log/record.js';
 import type { RecordLog } from '../../log/record-log.js';
@@ -22,7 +22,7 @@ export interface SearchRouteDeps {
 const MAX_LIMIT = 500;
 
 function bad(name: string, message: string): GatewayError {
-  return new GatewayError('VALIDATION_FAILED', `${name}: ${message}`, { fields: [{ path: name, message }] });
+  return gatewayError('FIELD_INVALID', name, message);
 }
 
 function query(req: Request, timeZone: string): SearchQuery {
@@ -105,7 +105,7 @@ export function createSearchRoutes(deps: SearchRouteDeps): Router {
   router.post('/api/alerts/:id/ack', deps.viewer, answerErrors(async (req, res) => {
     const by = typeof (req.body as { by?: unknown })?.by === 'string' ? String((req.body as { by: string }).by).slice(0, 100) : 'viewer';
     const a = await deps.alerts.acknowledge(String(req.params.id), by);
-    if (!a) throw new GatewayError('NOT_FOUND', 'no such alert on the board');
+    if (!a) throw gatewayError('NO_ALERT');
     res.json({ success: true, message: 'alert acknowledged', data: a });
   }));
   return router;

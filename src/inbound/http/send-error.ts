@@ -3,7 +3,7 @@
 // (camera-posts.ts) answer byte for byte as express's routes do.
 import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
-import { errorBody, toGatewayError, type GatewayError } from '../../errors.js';
+import { type GatewayError, toGatewayError, errorBody } from '../../errors.js';
 
 /** A JSON answer, with the headers express's res.json() would set. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -10,7 +10,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LoginChecks } from '../../auth/login-checks.js';
 import { sameSecret } from '../../auth/credentials.js';
 import { verifyPassword } from '../../auth/password.js';
-import { GatewayError } from '../../errors.js';
+import { gatewayError } from '../../errors.js';
 import { sendError } from './send-error.js';
 
 export interface ViewerLogin {
@@ -45,5 +45,5 @@ export function requireViewer(check: ViewerCheck): RequestHandler {
 /** 401 with the challenge that makes a browser ask for the viewer's login. */
 export function askForLogin(res: ServerResponse): void {
   res.setHeader('WWW-Authenticate', 'Basic realm="lpr-gateway", charset="UTF-8"');
-  sendError(res, new GatewayError('UNAUTHORIZED', 'login required'));
+  sendError(res, gatewayError('LOGIN_REQUIRED'));
 }

@@ -4,7 +4,7 @@
 // required before data: python-socketio cameras do not re-register after reconnects.
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import { errorBody, GatewayError, toGatewayError } from '../../errors.js';
+import { type GatewayError, gatewayError, toGatewayError, errorBody } from '../../errors.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { MessageKind } from '../../ingest/parse-message.js';
 import { NETWORK_FORBIDDEN, type AddressCheck } from '../network-allowlist.js';
@@ -60,7 +60,7 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
     }
     const credential = credentialOf(socket);
     if (credential !== undefined && !deps.access.isKnownCredential(credential)) {
-      const unauthorized = new GatewayError('UNAUTHORIZED', 'unknown camera token');
+      const unauthorized = gatewayError('CAMERA_TOKEN_UNKNOWN');
       deps.ingest.refused(unauthorized, { source: 'socketio', remote: address });
       return refuse(next, unauthorized);
     }
@@ -88,7 +88,7 @@ export function attachCameraSocket(io: Server, deps: CameraSocketDeps): void {
           }
           const size = approxJsonBytes(payload);
           if (size > deps.maxMessageBytes) {
-            const tooLarge = new GatewayError('PAYLOAD_TOO_LARGE', `message is larger than the limit of ${deps.maxMessageBytes} bytes`);
+            const tooLarge = gatewayError('MESSAGE_TOO_LARGE', deps.maxMessageBytes);
             deps.ingest.refused(tooLarge, ctx);
             throw tooLarge;
           }
