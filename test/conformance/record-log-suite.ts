@@ -287,6 +287,17 @@ export function recordLogConformance(name: string, factory: LogFactory): void {
         ['a table handed out after close', () => log.table('parked').range({})],
         ['removeUnreferencedImages', () => log.removeUnreferencedImages(['a'.repeat(64)])],
       ];
+      // The list is the whole API: the compiler makes API name every method of RecordLog, and
+      // each that reads or writes must have its call above.
+      const API: Record<keyof RecordLog, 'gated' | 'memory' | 'lifecycle'> = {
+        open: 'lifecycle', close: 'lifecycle', table: 'lifecycle', append: 'gated', findDuplicate: 'gated', get: 'gated', getById: 'gated',
+        readAfter: 'gated', readBefore: 'gated', getCursor: 'gated', setCursor: 'gated', getState: 'gated', setState: 'gated', evict: 'gated',
+        imageRefs: 'gated', pruneDedupe: 'gated', compact: 'gated', removeUnreferencedImages: 'gated', lastSeq: 'memory', onAppend: 'memory',
+        onHealth: 'memory', health: 'memory', stats: 'memory', camera: 'memory', chainHead: 'memory', gaps: 'memory', holdDelivered: 'memory',
+        writeFailed: 'memory',
+      };
+      const listed = new Set(calls.map(([name]) => name.split(' ')[0]!));
+      assert.deepEqual(Object.keys(API).filter((m) => API[m as keyof RecordLog] === 'gated' && !listed.has(m)), [], 'a gated method without its call here');
       // Closing: an append in flight holds close() open; every call made meanwhile refuses.
       const inFlight = log.append(sampleRecord());
       const closing = log.close();
