@@ -54,8 +54,8 @@ export interface Store {
 export function createStore(dataDir: string, o: StoreOptions): Store {
   const dir = resolve(dataDir);
   makeDataDir(dir);
-  // A failed image write latches the log as its own failed write would (DESIGN: any failed
-  // store write stops acks and makes /readyz say why, then the store is reopened).
+  // A failed image write latches the log as its own failed write would (log/README.md,
+  // invariant 4: any failed store write stops acks, /readyz says why, the store reopens).
   const blobs = o.blobs ?? new BlobStore(join(dir, 'blobs'), (err) => log.writeFailed(err));
   const log = o.log ?? new LevelRecordLog({
     location: join(dir, 'log'), dedupeWindowMs: o.dedupeWindowMs, maxBatchRecords: o.maxBatchRecords, files: blobs, logger: o.logger, benchUnhashed: o.benchUnhashed,
