@@ -9,12 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import pino from 'pino';
-import { BlobStore } from '../../src/log/blob-store.js';
-import { MemoryRecordLog } from '../../src/log/memory-record-log.js';
 import { FORWARD_CONSUMER, Forwarder } from '../../src/outbound/forward/forwarder.js';
-import { ParkedRecords } from '../../src/outbound/parked-records.js';
 import { sampleRecord } from '../conformance/record-log-suite.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { outboundFixture } from '../helpers/outbound-fixture.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 
 interface Post {
   path: string;
@@ -46,31 +44,16 @@ async function central(answer: (p: Post, posts: Post[]) => [number, unknown] = (
 }
 
 async function setup(port: number) {
-  const tmp = makeTempDir();
-  const blobs = new BlobStore(tmp.dir);
-  await blobs.open();
-  const log = new MemoryRecordLog();
-  await log.open();
-  const parked = new ParkedRecords(log);
-  await parked.load();
+  const { log, blobs, parked, close } = await outboundFixture();
   const forwarder = new Forwarder(
     { url: `http://127.0.0.1:${port}`, transport: 'rest', headers: { authorization: 'Bearer t' }, window: 16, timeoutMs: 2000, connectTimeoutMs: 2000, socketioRetryMs: 30_000 },
     { log, parked, blobs, logger: pino({ level: 'silent' }) },
   );
   const cleanup = async () => {
     await forwarder.stop();
-    await log.close();
-    tmp.remove();
+    await close();
   };
   return { log, parked, forwarder, cleanup };
-}
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((ok) => setTimeout(ok, 10));
-  }
 }
 
 const detections = (posts: Post[], camera: string) => posts.filter((p) => p.path === '/api/detection' && (p.body.camera_id ?? p.body.aicamera_id) === camera);
@@ -92,7 +75,7 @@ test('each camera registers, then its records arrive in log order; a 5xx is retr
   for (let i = 0; i < 20; i++) await s.log.append(sampleRecord({ camera_id: i % 2 ? 'a' : 'b', data: { n: i } }));
   await s.log.append(sampleRecord({ kind: 'health', camera_id: 'a', data: { status: 'ok' } }));
   s.forwarder.start();
-  await until('all 21 records', () => s.forwarder.consumer.position() === 21);
+  await waitUntil(() => s.forwarder.consumer.position() === 21, 10_000, 'all 21 records', 5);
   assert.equal(failing, 0, 'the busy answers were met');
   for (const camera of ['a', 'b']) {
     const mine = server.posts.filter((p) => (p.body.camera_id ?? p.body.aicamera_id) === camera);
@@ -116,7 +99,7 @@ test('a 4xx parks the record with the server\'s message and the rest flows on; r
   });
   for (let i = 0; i < 3; i++) await s.log.append(sampleRecord({ data: { n: i } }));
   s.forwarder.start();
-  await until('past the refused record', () => s.forwarder.consumer.position() === 3);
+  await waitUntil(() => s.forwarder.consumer.position() === 3, 10_000, 'past the refused record', 5);
   assert.deepEqual(detections(server.posts, 'c1').map((p) => p.body.n), [0, 2]);
   const [entry] = s.parked.list(FORWARD_CONSUMER);
   assert.deepEqual([entry?.seq, entry?.reason], [2, 'refused']);
@@ -139,12 +122,12 @@ test('the server gone: offline with the reason, the cursor stays; back on the sa
   await first.close();
   await s.log.append(sampleRecord({ data: { n: 0 } }));
   s.forwarder.start();
-  await until('offline', () => s.forwarder.state === 'offline');
+  await waitUntil(() => s.forwarder.state === 'offline', 10_000, 'offline', 5);
   assert.match(s.forwarder.lastError!, /ECONNREFUSED/);
   assert.equal(s.forwarder.consumer.position(), 0, 'nothing confirmed, nothing passed');
   const again = await central(undefined, port);
   after(() => again.close());
-  await until('delivered after the server came back', () => s.forwarder.consumer.position() === 1);
+  await waitUntil(() => s.forwarder.consumer.position() === 1, 10_000, 'delivered after the server came back', 5);
   assert.deepEqual(detections(again.posts, 'c1').map((p) => p.body.n), [0]);
   assert.equal(s.forwarder.state, 'online');
 });

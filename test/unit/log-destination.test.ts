@@ -10,14 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createLogDestination } from '../../src/observability/log-destination.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((ok) => setTimeout(ok, 5));
-  }
-}
+import { waitUntil } from '../helpers/wait-and-seed.js';
 
 test('a stalled pipe: lines beyond the bounded queue are dropped and counted at once; a returning reader gets the rest and the count', async () => {
   const tmp = makeTempDir();
@@ -37,20 +30,20 @@ test('a stalled pipe: lines beyond the bounded queue are dropped and counted at 
   let got = '';
   reader.on('data', (c) => (got += c.toString()));
   after(() => reader.destroy());
-  await until('the queued lines and the report of the loss', () => got.includes(line(100)));
+  await waitUntil(() => got.includes(line(100)), 10_000, 'the queued lines and the report of the loss', 5);
   const lines = got.split('\n').filter(Boolean);
   assert.equal(lines[0], line(0).trimEnd());
   assert.equal(lines[1], `LOST ${10_000 - 101}`, 'the gap is reported where it is');
   assert.deepEqual(lines.slice(2, 102), Array.from({ length: 100 }, (_, i) => line(i + 1).trimEnd()));
   dest.write('after\n');
-  await until('a line written after the reader came back', () => got.endsWith('after\n'));
+  await waitUntil(() => got.endsWith('after\n'), 10_000, 'a line written after the reader came back', 5);
   assert.equal(dest.dropped, 10_000 - 101, 'nothing more was lost');
 });
 
 test('a destination that fails every write (/dev/full): every line is dropped and counted, and it is tried again with the next', async () => {
   const dest = createLogDestination({ fd: openSync('/dev/full', 'w') });
   for (let i = 0; i < 10; i++) dest.write(`line ${i}\n`);
-  await until('the first write failed', () => dest.dropped >= 1);
+  await waitUntil(() => dest.dropped >= 1, 10_000, 'the first write failed', 5);
   dest.write('one more\n'); // the next line carries the queued ones along
-  await until('all eleven dropped', () => dest.dropped === 11);
+  await waitUntil(() => dest.dropped === 11, 10_000, 'all eleven dropped', 5);
 });

@@ -10,12 +10,10 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, test } from 'node:test';
 import { Aedes, type Client } from 'aedes';
 import pino from 'pino';
-import { BlobStore } from '../../src/log/blob-store.js';
-import { MemoryRecordLog } from '../../src/log/memory-record-log.js';
-import { ParkedRecords } from '../../src/outbound/parked-records.js';
 import { Uplink, type UplinkOptions } from '../../src/outbound/uplink.js';
 import { sampleRecord } from '../conformance/record-log-suite.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { outboundFixture } from '../helpers/outbound-fixture.js';
+import { waitUntil } from '../helpers/wait-and-seed.js';
 
 interface Seen {
   topic: string;
@@ -48,13 +46,7 @@ async function startBroker(onPublish?: (p: Seen, client: Client) => void) {
 const silent = pino({ level: 'silent' });
 
 async function setup(url: string, over: Partial<UplinkOptions> = {}) {
-  const tmp = makeTempDir();
-  const blobs = new BlobStore(tmp.dir);
-  await blobs.open();
-  const log = new MemoryRecordLog();
-  await log.open();
-  const parked = new ParkedRecords(log);
-  await parked.load();
+  const { log, blobs, parked, close } = await outboundFixture();
   const opts: UplinkOptions = {
     url, username: '', password: '', protocolVersion: 4, ca: '', cert: '', key: '', connectTimeoutMs: 2000,
     topicPrefix: 'up/', clientId: `uplink-test-${Math.random().toString(36).slice(2)}`, window: 50, maxMessageBytes: 0,
@@ -63,8 +55,7 @@ async function setup(url: string, over: Partial<UplinkOptions> = {}) {
   const uplink = new Uplink(opts, { log, parked, blobs, logger: silent, gatewayId: 'gw', gatewayStatus: () => ({ state: 'online', gateway_id: 'gw' }) });
   const cleanup = async () => {
     await uplink.stop();
-    await log.close();
-    tmp.remove();
+    await close();
   };
   return { log, blobs, parked, uplink, opts, cleanup };
 }
@@ -75,14 +66,6 @@ async function detection(s: Awaited<ReturnType<typeof setup>>, image?: Buffer) {
   const sha256 = createHash('sha256').update(image).digest('hex');
   await s.blobs.putAll([{ sha256, data: image }]);
   return s.log.append(sampleRecord({ images: [{ name: 'original_image', field: 'original_image', content_type: 'image/jpeg', bytes: image.length, sha256 }] }));
-}
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((ok) => setTimeout(ok, 10));
-  }
 }
 
 const detectionSeqs = (seen: Seen[]) => seen.filter((p) => p.topic.endsWith('/detection')).map((p) => JSON.parse(p.payload.toString()).seq as number);
@@ -96,7 +79,7 @@ test('a backlog drains in seq order, images after their JSON; cursors move on PU
   });
   for (let i = 0; i < 30; i++) await detection(s, i % 10 === 0 ? Buffer.from(`jpeg-${i}`) : undefined);
   await s.uplink.start();
-  await until('the backlog and its images', () => s.uplink.meta.position() === 30 && s.uplink.images.position() === 30);
+  await waitUntil(() => s.uplink.meta.position() === 30 && s.uplink.images.position() === 30, 10_000, 'the backlog and its images', 5);
   assert.deepEqual(detectionSeqs(broker.seen), Array.from({ length: 30 }, (_, i) => i + 1), 'each record once, in seq order');
   const records = await s.log.readAfter(0, 30);
   for (const r of records.filter((x) => x.images.length > 0)) {
@@ -113,7 +96,7 @@ test('a backlog drains in seq order, images after their JSON; cursors move on PU
   assert.equal(s.uplink.state, 'online');
 
   await detection(s);
-  await until('a record appended while online', () => s.uplink.meta.position() === 31);
+  await waitUntil(() => s.uplink.meta.position() === 31, 10_000, 'a record appended while online', 5);
   assert.equal(detectionSeqs(broker.seen).at(-1), 31);
   await s.uplink.stop();
   assert.equal(await s.log.getCursor('uplink'), 31, 'the cursor is saved at the latest at stop');
@@ -139,7 +122,7 @@ test('a connection torn mid-drain: reconnects and resends from the cursor; nothi
   for (let i = 0; i < 100; i++) await detection(s);
   await s.uplink.start();
   await s.uplink.publishRetained('lpr/gateway/gw/checkpoint', '{"seq":100}');
-  await until('every record after the tear', () => s.uplink.meta.position() === 100);
+  await waitUntil(() => s.uplink.meta.position() === 100, 10_000, 'every record after the tear', 5);
   assert.ok(torn);
   const seqs = detectionSeqs(broker.seen);
   assert.deepEqual([...new Set(seqs)].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1), 'every record arrived');
@@ -148,7 +131,7 @@ test('a connection torn mid-drain: reconnects and resends from the cursor; nothi
   const resent = seqs.length - 100;
   assert.ok(resent >= 0 && resent <= 8, `at most the window goes twice (${resent}; the window is 8)`);
   assert.ok(broker.seen.filter((p) => p.topic === 'up/lpr/gateway/gw/status').length >= 2, 'a second connection said it is online');
-  await until('the checkpoint again, on the new connection', () => broker.seen.filter((p) => p.topic === 'up/lpr/gateway/gw/checkpoint').length >= 2);
+  await waitUntil(() => broker.seen.filter((p) => p.topic === 'up/lpr/gateway/gw/checkpoint').length >= 2, 10_000, 'the checkpoint again, on the new connection', 5);
 });
 
 test('a record over the size limit is parked and the lane goes on; replay delivers it once the limit allows, and unparks it', async () => {
@@ -162,7 +145,7 @@ test('a record over the size limit is parked and the lane goes on; replay delive
   await s.log.append(sampleRecord({ data: { note: 'x'.repeat(3000) } }));
   await detection(s);
   await s.uplink.start();
-  await until('the lane past the large record', () => s.uplink.meta.position() === 3);
+  await waitUntil(() => s.uplink.meta.position() === 3, 10_000, 'the lane past the large record', 5);
   assert.deepEqual(detectionSeqs(broker.seen), [1, 3]);
   assert.deepEqual(s.parked.list().map((p) => [p.consumer, p.seq, p.reason]), [['uplink', 2, 'too_large']]);
 
@@ -184,7 +167,7 @@ test('with no broker: offline with the reason, retrying; records wait in the log
   after(() => s.cleanup());
   await detection(s);
   await s.uplink.start();
-  await until('a failed connect', () => s.uplink.lastError !== null && s.uplink.state === 'offline');
+  await waitUntil(() => s.uplink.lastError !== null && s.uplink.state === 'offline', 10_000, 'a failed connect', 5);
   assert.match(s.uplink.lastError!, /ECONNREFUSED/);
   assert.ok(s.uplink.offlineSince);
   assert.equal(s.uplink.meta.position(), 0);
