@@ -1,7 +1,8 @@
 // The folder tree shows the data flow, and imports follow it: each folder of src/ may import
-// only the folders listed for it here (docs/ARCHITECTURE.md draws the same picture). A new
-// import that points up the flow or sideways, or closes a cycle, fails this test; if the
-// design changed, change this table and that page in the same commit.
+// only the folders listed for it here (docs/ARCHITECTURE.md draws the picture and lists the
+// same table; the last test keeps the two equal). A new import that points up the flow or
+// sideways, or closes a cycle, fails this test; if the design changed, change this table
+// and that page in the same commit.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -72,4 +73,11 @@ test('the allowed imports themselves have no cycle', () => {
     done.add(unit);
   };
   for (const unit of Object.keys(ALLOWED)) visit(unit, []);
+});
+
+test('docs/ARCHITECTURE.md lists exactly these allowed imports', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const rows: Record<string, string[]> = {};
+  for (const m of doc.matchAll(/^\| `([a-z-]+)` \| (.+) \|$/gm)) rows[m[1]!] = m[2] === '—' ? [] : m[2]!.split(', ').map((u) => u.replace(/`/g, ''));
+  assert.deepEqual(rows, ALLOWED);
 });
