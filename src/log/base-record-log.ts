@@ -23,7 +23,8 @@ import type {
   Table, TableName,
 } from './record-log.js';
 import type { NewRecord, RecordKind, StoredRecord } from './record.js';
-import { failureCode, failureReason, refusalOf, writeError } from './store-failure.js';
+import { writeError } from './store-failure.js';
+import { StoreLatch } from './store-latch.js';
 
 /** What the log asks of the image files it counts references to. */
 export interface ImageFiles {
@@ -53,7 +54,6 @@ interface Pending {
   rest: Buffer;
 }
 
-const DEFAULT_RECOVERY = [1000, 2000, 5000, 10_000];
 
 export abstract class BaseRecordLog implements RecordLog {
   // A backend stores; it decides nothing. Records (with their ends, the evicted marks and
@@ -78,17 +78,14 @@ export abstract class BaseRecordLog implements RecordLog {
   private readonly committer: GroupCommit<Pending, AppendResult>;
   private readonly stats_ = new CameraStats();
   private readonly listeners = new Set<AppendListener>();
-  private readonly healthListeners = new Set<(h: StoreHealth) => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly pendingByKey = new Map<string, Promise<AppendResult>>();
   private readonly now: () => number;
   private writer: Promise<unknown> = Promise.resolve();
   private nextSeq = 1;
   private first = 0;
-  private health_: StoreHealth = { state: 'new', failures: 0, recoveries: 0 };
-  private recoveryTimer: NodeJS.Timeout | undefined;
-  private recovering: Promise<void> | undefined;
-  private attempt = 0;
+  /** The store's health and the failure latch (store-latch.ts). */
+  private readonly latch: StoreLatch;
   /** Records no "delivered" eviction may take (holdDelivered). */
   private readonly holds = new Set<DeliveryHold>();
   private head: ChainHead | undefined;
@@ -99,6 +96,15 @@ export abstract class BaseRecordLog implements RecordLog {
 
   constructor(protected readonly base: BaseLogOptions) {
     this.now = base.now ?? Date.now;
+    this.latch = new StoreLatch({
+      delaysMs: base.recoveryDelaysMs, logger: base.logger,
+      settle: () => this.writer,
+      reopen: async () => {
+        await this._close(false).catch(() => undefined);
+        await this.load(await this._open());
+        return { lastSeq: this.lastSeq() };
+      },
+    });
     this.committer = new GroupCommit((items) => this.exclusive(() => this.writeBatch(items)), base.maxBatchRecords ?? 1000);
   }
 
@@ -116,31 +122,25 @@ export abstract class BaseRecordLog implements RecordLog {
     } catch (err) {
       // A gateway on a full disk must still come up and say so (a start that exits is a
       // restart loop under systemd, and cameras get "connection refused", not 507).
-      if (opts.retry) {
-        this.setHealth({ state: 'failed', code: failureCode(err), reason: failureReason(err), since: new Date().toISOString() });
-        this.scheduleRecovery();
-      }
+      if (opts.retry) this.latch.openFailed(err);
       throw err;
     }
-    this.setHealth({ state: 'open' });
+    this.latch.opened();
   }
 
   async close(): Promise<void> {
-    const s = this.health_.state;
+    const s = this.latch.state;
     if (s === 'closed' || s === 'new' || s === 'closing') return;
-    clearTimeout(this.recoveryTimer);
-    if (this.recovering) await this.recovering; // a reopen under way finishes first (it would set 'open')
-    this.setHealth({ state: 'closing' });
-    clearTimeout(this.recoveryTimer);
+    await this.latch.closing();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.committer.drain();
     await this.writer;
     await this._close(s === 'open').catch(() => undefined);
-    this.setHealth({ state: 'closed' });
+    this.latch.closed();
   }
 
   append(record: NewRecord, opts: AppendOptions = {}): Promise<AppendResult> {
-    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    if (this.latch.state !== 'open') return Promise.reject(this.latch.refusal());
     if (record.images.length > 0 && !holdsImages(record.kind)) {
       return Promise.reject(new Error(`a ${record.kind} record holds no images (only a detection's line lists them)`));
     }
@@ -252,16 +252,15 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   onHealth(listener: (h: StoreHealth) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
+    return this.latch.onChange(listener);
   }
 
   health(): StoreHealth {
-    return { ...this.health_ };
+    return this.latch.health();
   }
 
   evict(change: EvictionChange): Promise<EvictionResult> {
-    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    if (this.latch.state !== 'open') return Promise.reject(this.latch.refusal());
     return this.exclusive(() => this.writeEviction(change));
   }
 
@@ -275,7 +274,7 @@ export abstract class BaseRecordLog implements RecordLog {
    * lock: an append taking a reference cannot slip between the check and the delete.
    */
   removeUnreferencedImages(sha256s: string[]): Promise<number> {
-    if (this.health_.state !== 'open') return Promise.reject(refusalOf(this.health_));
+    if (this.latch.state !== 'open') return Promise.reject(this.latch.refusal());
     return this.exclusive(async () => {
       const refs = await this.read(() => this.refCounts(sha256s));
       const orphans = sha256s.filter((_, i) => refs[i] === 0);
@@ -372,8 +371,8 @@ export abstract class BaseRecordLog implements RecordLog {
   }
 
   private async read<T>(fn: () => Promise<T>): Promise<T> {
-    const s = this.health_.state;
-    if (s !== 'open' && s !== 'failed' && s !== 'closing') throw refusalOf(this.health_);
+    const s = this.latch.state;
+    if (s !== 'open' && s !== 'failed' && s !== 'closing') throw this.latch.refusal();
     try {
       return await fn();
     } catch (err) {
@@ -388,14 +387,14 @@ export abstract class BaseRecordLog implements RecordLog {
    * through read()/write() below, which also let 'closing' pass.
    */
   private check(op: 'read' | 'write'): void {
-    const s = this.health_.state;
-    if (s !== 'open' && !(op === 'read' && s === 'failed')) throw refusalOf(this.health_);
+    const s = this.latch.state;
+    if (s !== 'open' && !(op === 'read' && s === 'failed')) throw this.latch.refusal();
   }
 
   /** Every backend write goes through here: the first failure latches (see top). */
   private async write<T>(fn: () => Promise<T>): Promise<T> {
-    const s = this.health_.state;
-    if (s !== 'open' && s !== 'closing') throw refusalOf(this.health_);
+    const s = this.latch.state;
+    if (s !== 'open' && s !== 'closing') throw this.latch.refusal();
     try {
       const fault = this.base.writeFault?.();
       if (fault) throw fault;
@@ -414,50 +413,11 @@ export abstract class BaseRecordLog implements RecordLog {
     // A failed batch's seqs are skipped, but it may surface after LevelDB's recovery:
     // from here on only the store says what is there.
     this.tail.clear();
-    if (this.health_.state !== 'open') return;
-    const reason = err instanceof Error ? err.message : String(err);
-    this.setHealth({ state: 'failed', code: failureCode(err), reason, since: new Date().toISOString(), failures: this.health_.failures + 1 });
-    this.base.logger?.error({ err, code: this.health_.code }, 'store write failed: refusing writes and reopening the store');
-    this.scheduleRecovery();
-  }
-
-  private scheduleRecovery(): void {
-    const delays = this.base.recoveryDelaysMs ?? DEFAULT_RECOVERY;
-    const delay = delays[Math.min(this.attempt, delays.length - 1)] ?? 1000;
-    this.attempt += 1;
-    this.recoveryTimer = setTimeout(() => {
-      this.recovering = this.recover().finally(() => {
-        this.recovering = undefined;
-      });
-    }, delay);
-  }
-
-  private async recover(): Promise<void> {
-    if (this.health_.state !== 'failed') return;
-    await this.writer; // queued writes fail fast; none touches the backend now
-    this.setHealth({ state: 'recovering' });
-    await this._close(false).catch(() => undefined);
-    try {
-      await this.load(await this._open());
-      this.attempt = 0;
-      this.setHealth({ state: 'open', code: undefined, reason: undefined, since: undefined, recoveries: this.health_.recoveries + 1 });
-      this.base.logger?.info({ lastSeq: this.lastSeq() }, 'store reopened: accepting records again');
-    } catch (err) {
-      this.setHealth({ state: 'failed', reason: failureReason(err), code: failureCode(err) });
-      this.base.logger?.warn({ err }, 'store reopen failed; retrying');
-      this.scheduleRecovery();
-    }
-  }
-
-  private setHealth(change: Partial<StoreHealth>): void {
-    const next = { ...this.health_, ...change };
-    for (const k of Object.keys(next) as (keyof StoreHealth)[]) if (next[k] === undefined) delete next[k];
-    this.health_ = next;
-    for (const l of this.healthListeners) l(this.health());
+    this.latch.failed(err);
   }
 
   private async writeBatch(items: Pending[]): Promise<AppendResult[]> {
-    if (this.health_.state !== 'open' && this.health_.state !== 'closing') throw refusalOf(this.health_);
+    if (this.latch.state !== 'open' && this.latch.state !== 'closing') throw this.latch.refusal();
     const at = this.now();
     const keyed = items.map((p, i) => [p.dedupeKey, i] as const).filter((e): e is readonly [string, number] => e[0] !== undefined);
     const hits = keyed.length ? await this.read(() => this.dedupeRows(keyed.map(([k]) => k))) : [];
