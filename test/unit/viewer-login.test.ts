@@ -1,11 +1,12 @@
-// The viewer login (inbound/http/viewer-login.ts): open when none is configured; otherwise
+// The viewer login (auth/viewer-check.ts, and its middleware in inbound/http/viewer-login.ts): open when none is configured; otherwise
 // HTTP Basic against a scrypt hash — right user and password pass, a wrong user, a wrong
 // password, another scheme or a malformed header do not — and the middleware answers 401
 // with the Basic challenge and the error body.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashPassword } from '../../src/auth/password.js';
-import { createViewerCheck, requireViewer } from '../../src/inbound/http/viewer-login.js';
+import { createViewerCheck } from '../../src/auth/viewer-check.js';
+import { requireViewer } from '../../src/inbound/http/viewer-login.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

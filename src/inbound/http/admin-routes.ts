@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { gatewayError } from '../../errors.js';
 import { exportRecords } from '../../evidence/export-records.js';
 import type { RecordLog } from '../../log/record-log.js';
-import { credentialFrom, sameSecret } from '../../auth/credentials.js';
+import { adminRefusal } from '../../auth/admin-token.js';
 import { sendError } from './send-error.js';
 
 export interface AdminRouteDeps {
@@ -21,10 +21,8 @@ export interface AdminRouteDeps {
 /** In front of every admin route: the admin token, or 401/403; no token configured → 404. */
 export function requireAdmin(token: string) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!token) return sendError(res, gatewayError('ADMIN_OFF'));
-    const given = credentialFrom(req.headers);
-    if (!given) return sendError(res, gatewayError('ADMIN_TOKEN_MISSING'));
-    if (!sameSecret(given, token)) return sendError(res, gatewayError('ADMIN_TOKEN_WRONG'));
+    const refusal = adminRefusal(token, req.headers);
+    if (refusal) return sendError(res, refusal);
     next();
   };
 }

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gatewayError } from '../../errors.js';
 import type { BlobStore } from '../../log/blob-store.js';
 import { sendError } from './send-error.js';
-import { askForLogin, type ViewerCheck } from './viewer-login.js';
+import type { ViewerCheck } from '../../auth/viewer-check.js';
+import { askForLogin } from './viewer-login.js';
 
 const IMAGE_PATH = /^\/api\/images\/([0-9a-f]{64})$/;
 
