@@ -54,7 +54,6 @@ interface Pending {
   rest: Buffer;
 }
 
-
 export abstract class BaseRecordLog implements RecordLog {
   // A backend stores; it decides nothing. Records (with their ends, the evicted marks and
   // the atomic WritePlan) are its own; everything else is a keyspace of ordered keys and
