@@ -21,7 +21,6 @@ import { createStore, type Store } from './log/open-store.js';
 import type { RecordLog } from './log/record-log.js';
 import { CameraClocks } from './observability/camera-clocks.js';
 import { createGatewayViews } from './observability/gateway-views.js';
-import { CloudDownlink } from './outbound/cloud-downlink.js';
 import { createOutbound } from './outbound/outbound-parts.js';
 import { safeUrl } from './outbound/uplink.js';
 import { PlateIndex } from './search/plate-index.js';
@@ -88,10 +87,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
   const out = createOutbound(config, {
     log, blobs, logger, brokerLocation: store.brokerLocation, gatewayStatus: () => views.gatewayStatus(), priority: () => alerts.alerts().map((a) => a.seq),
   });
-  const downlink = config.uplink.url && config.hotlist.fromCloud
-    ? new CloudDownlink({ ...config.uplink, clientId: `${config.uplink.clientId || `lprgw-${gatewayId}`}-in`, connectTimeoutMs: config.uplink.connectTimeout },
-      new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, gatewayId), logger)
-    : undefined;
+  const downlink = out.downlink(new CloudHotlist(hotlist, logger, config.uplink.topicPrefix, gatewayId));
   store.setDeliveredSeq(out.deliveredSeq);
   alerts.onAlert((_a, isNew) => isNew && out.uplink?.pokePriority());
   const evidence = new EvidenceCheckpoints({
@@ -110,11 +106,7 @@ export function createGateway(config: GatewayConfig, logger: Logger, parts: Gate
     logger, ingest, access, log, blobs, registry: views.metrics.registry, plateIndex, alerts, hotlist, liveView: views.liveView,
     readiness: views.readiness, statistics: views.statistics,
     checkpoint: () => evidence.checkpoint(),
-    parked: () => out.parked.list(),
-    replay: out.uplink || out.forwarder ? async (seq) => {
-      await out.uplink?.replay(seq);
-      await out.forwarder?.replay(seq);
-    } : undefined,
+    parked: () => out.parked.list(), replay: out.replay,
   });
 
   // Start: the store (or a retrying open), then everything that follows the log, then the

@@ -9,6 +9,7 @@ import { gatewayStatusTopic } from '../kinds/topics.js';
 import type { BlobStore } from '../log/blob-store.js';
 import type { RecordLog } from '../log/record-log.js';
 import { BacklogMonitor } from './backlog-monitor.js';
+import { CloudDownlink, type Inbox } from './cloud-downlink.js';
 import { Forwarder } from './forward/forwarder.js';
 import { LocalBroker } from './local-broker.js';
 import { createLocalSender, runLocalDelivery } from './local-publisher.js';
@@ -34,6 +35,7 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
   const { log, blobs, logger } = deps;
   // What the uplink lanes and the forward set aside; held from "delivered" eviction.
   const parked = new ParkedRecords(log);
+  const uplinkClientId = config.uplink.clientId || `lprgw-${config.gatewayId}`;
   const broker = config.mqtt.enabled
     ? new LocalBroker({
         host: config.mqtt.host, port: config.mqtt.port, location: deps.brokerLocation,
@@ -47,7 +49,7 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
   const uplink = config.uplink.url
     ? new Uplink({
         ...config.uplink,
-        clientId: config.uplink.clientId || `lprgw-${config.gatewayId}`,
+        clientId: uplinkClientId,
         connectTimeoutMs: config.uplink.connectTimeout,
         ackTimeoutMs: config.uplink.ackTimeout,
       }, { log, parked, blobs, logger, gatewayId: config.gatewayId, gatewayStatus: deps.gatewayStatus, priority: deps.priority })
@@ -70,6 +72,22 @@ export function createOutbound(config: GatewayConfig, deps: OutboundDeps) {
     /** Delivered = handed on by every consumer; with no consumer at all, stored is final. */
     deliveredSeq: () => (consumers.length ? Math.min(...consumers.map((c) => c.position())) : log.lastSeq()),
     forwardStatus: (): Record<string, unknown> | null => (forwarder ? { ...forwarder.status(), backlog: forwardBacklog!.snapshot() } : null),
+    /** Sends a parked record again, to whichever upstream parked it; undefined with no upstream. */
+    replay: uplink || forwarder
+      ? async (seq: number): Promise<void> => {
+          await uplink?.replay(seq);
+          await forwarder?.replay(seq);
+        }
+      : undefined,
+    /**
+     * The cloud's messages down to `inbox` (the hotlist), on a connection of their own to the
+     * uplink's broker; undefined without an uplink or with hotlist.fromCloud off.
+     */
+    downlink(inbox: Inbox): CloudDownlink | undefined {
+      const u = config.uplink;
+      if (!u.url || !config.hotlist.fromCloud) return undefined;
+      return new CloudDownlink({ ...u, clientId: `${uplinkClientId}-in`, connectTimeoutMs: u.connectTimeout }, inbox, logger);
+    },
     /** Publishes a retained message on the local broker and upstream (checkpoints). */
     async publishRetained(topic: string, payload: string): Promise<void> {
       if (broker) await broker.publish(topic, payload, { retain: true });
