@@ -4,6 +4,7 @@
 // written synced; mirrored in memory (a few rows) for the counts the metrics read. A parked
 // record sits behind its consumer's cursor but was never delivered: the hold registered on
 // the log keeps every "delivered" eviction off it until it is replayed (unparked).
+import { gatewayError } from '../errors.js';
 import { seqKey } from '../log/log-backend.js';
 import type { RecordLog, Table } from '../log/record-log.js';
 
@@ -76,8 +77,9 @@ export class ParkedRecords {
     return false;
   }
 
+  /** The list; before it is read (a store that opened late), 503 like the store itself. */
   private loaded(): Map<string, Map<number, ParkedRecord>> {
-    if (!this.byConsumer) throw new Error('the parked list is not loaded yet (load() after the log opens)');
+    if (!this.byConsumer) throw gatewayError('STORE_NOT_OPEN');
     return this.byConsumer;
   }
 

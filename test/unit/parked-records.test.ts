@@ -31,7 +31,7 @@ test('park, list in seq order, count per consumer, unpark once; the list survive
   await again.open();
   const reread = new ParkedRecords(again);
   assert.equal(reread.count(), 0, 'nothing counted before it is read');
-  assert.throws(() => reread.list(), /not loaded/);
+  assert.throws(() => reread.list(), { code: 'STORE_UNAVAILABLE', status: 503 }, 'not read yet: refused as the store is, never an empty list');
   await reread.load();
   assert.deepEqual(reread.list(), [entry('uplink', 2), entry('uplink', 9, 'too_large')]);
   await again.close();
