@@ -15,8 +15,10 @@ import { createRecordRoutes } from '../../src/inbound/http/record-routes.js';
 import { BlobStore } from '../../src/log/blob-store.js';
 import { MemoryRecordLog } from '../../src/log/memory-record-log.js';
 import { sampleRecord } from '../conformance/record-log-suite.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const log = new MemoryRecordLog();
+const images = makeTempDir(); // an empty image store: every image is "no such image"
 const refused: string[] = [];
 const parked = [{ seq: 2 }];
 let replayed: number[] = [];
@@ -37,7 +39,7 @@ before(async () => {
   const app = createHttpApp({
     maxMessageBytes: 1000, logger: pino({ level: 'silent' }), refused: (e: GatewayError) => refused.push(e.code),
     routers: [
-      createRecordRoutes({ log, blobs: new BlobStore('/nonexistent-test-dir'), viewer: (_req, _res, next) => next() }),
+      createRecordRoutes({ log, blobs: new BlobStore(images.dir), viewer: (_req, _res, next) => next() }),
       createAdminRoutes({
         log, parked: () => parked, token: 'admin-secret', checkpoint: async () => undefined,
         replay: async (seq) => {
@@ -57,6 +59,7 @@ before(async () => {
 after(async () => {
   await close();
   await log.close();
+  images.remove();
 });
 
 const post = (path: string, body: string, type = 'application/json') => fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body });
